@@ -1,0 +1,82 @@
+# The portal's commands. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-22s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+portal/static/vendor/.built: node_modules/.installed scripts/build_assets.py
+	$(BIN)/python scripts/build_assets.py
+	touch $@
+
+.PHONY: install
+install: $(BIN)/.installed portal/static/vendor/.built ## Install Python and front-end dependencies
+
+.PHONY: db-upgrade
+db-upgrade: install ## Apply database migrations
+	$(FLASK) db upgrade
+
+.PHONY: db-seed
+db-seed: db-upgrade ## Load the demo accounts (safe to run twice)
+	$(FLASK) seed-demo
+
+.PHONY: db-migration
+db-migration: install ## Make a new migration: make db-migration MESSAGE="what changed"
+	$(FLASK) db migrate -m "$(MESSAGE)"
+
+.PHONY: run
+run: db-seed ## Install, migrate, load demo data and serve on http://127.0.0.1:5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+.PHONY: serve
+serve: install ## Serve with gunicorn (production: set PORTAL_ENV=production and a secret key)
+	$(FLASK) db upgrade
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 'portal:create_app()'
+
+.PHONY: test
+test: install ## Install and run the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "No tests ran: that is a failure."; exit 1; fi; exit $$rc
+
+.PHONY: lint
+lint: install ## Lint, check formatting and types
+	$(BIN)/ruff check portal tests bench scripts
+	$(BIN)/mypy
+
+.PHONY: bench
+bench: install ## Print the benchmark figures
+	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+.PHONY: translations-extract
+translations-extract: install ## Update translations/messages.pot from the code and templates
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot portal
+
+.PHONY: translations-update
+translations-update: translations-extract ## Update every language's .po file from messages.pot
+	$(BIN)/pybabel update -i translations/messages.pot -d translations || true
+
+.PHONY: translations-compile
+translations-compile: install ## Compile .po files for use
+	$(BIN)/pybabel compile -d translations || true
+
+.PHONY: clean
+clean: ## Remove installed dependencies and built assets (keeps the database)
+	rm -rf $(VENV) node_modules portal/static/vendor

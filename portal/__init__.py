@@ -1,0 +1,74 @@
+"""The coproduction portal: create_app() builds the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal.config import ROOT, load_config
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.from_mapping(load_config(config_name, overrides))
+    Path(app.instance_path).mkdir(exist_ok=True)
+    _init_jinja(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_error_handlers(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.auth_session import init_login
+    from portal.extensions import babel, csrf, db, limiter, migrate
+    from portal.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations")
+    )
+    init_login(app)
+
+
+def _init_jinja(app: Flask) -> None:
+    from portal.templating import configure_jinja
+
+    configure_jinja(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.blueprints.admin import bp as admin_bp
+    from portal.blueprints.auth import bp as auth_bp
+    from portal.blueprints.carer import bp as carer_bp
+    from portal.blueprints.me import bp as me_bp
+    from portal.blueprints.public import bp as public_bp
+    from portal.blueprints.staff import bp as staff_bp
+
+    for blueprint in (public_bp, auth_bp, me_bp, carer_bp, staff_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from portal.security import init_security
+
+    init_security(app)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from portal.errors import init_error_handlers
+
+    init_error_handlers(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from portal.cli import init_cli
+
+    init_cli(app)

@@ -1,0 +1,64 @@
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import ValidationError
+
+from portal.forms import messages
+from portal.forms.fields import EmailField, PasswordField, StringField
+from portal.forms.validators import Email, Required
+from portal.services.accounts import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[Required(messages.ENTER_EMAIL), Email()])
+    password = PasswordField(_l("Password"), validators=[Required(messages.ENTER_PASSWORD)])
+
+
+def _new_password() -> Any:
+    return PasswordField(
+        _l("New password"),
+        description=_l("Use 12 characters or more. A few words together are easy to remember."),
+        validators=[Required(messages.ENTER_NEW_PASSWORD)],
+    )
+
+
+def _confirm_password() -> Any:
+    return PasswordField(
+        _l("Type the new password again"), validators=[Required(messages.ENTER_NEW_PASSWORD)]
+    )
+
+
+class NewPasswordChecks:
+    """Checks shared by every form that sets a password (fields are declared in order per form)."""
+
+    def validate_new_password(self, field: Any) -> None:
+        if len(field.data) < MIN_PASSWORD_LENGTH:
+            raise ValidationError(str(messages.PASSWORD_TOO_SHORT))
+
+    def validate_confirm_password(self, field: Any) -> None:
+        if field.data != self.new_password.data:  # type: ignore[attr-defined]
+            raise ValidationError(str(messages.PASSWORDS_DIFFERENT))
+
+
+class ChangePasswordForm(NewPasswordChecks, FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[Required(messages.ENTER_CURRENT_PASSWORD)]
+    )
+    new_password = _new_password()
+    confirm_password = _confirm_password()
+
+
+class AcceptInvitationForm(NewPasswordChecks, FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        description=_l("The email address your key worker used to invite you"),
+        validators=[Required(messages.ENTER_EMAIL), Email()],
+    )
+    code = StringField(
+        _l("Invitation code"),
+        description=_l("12 letters and numbers, like ABCD-2345-EFGH"),
+        validators=[Required(messages.ENTER_CODE)],
+    )
+    new_password = _new_password()
+    confirm_password = _confirm_password()

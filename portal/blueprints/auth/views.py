@@ -1,0 +1,90 @@
+"""Signing in and out, passwords, and accepting an invitation."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from portal.access import public, signed_in
+from portal.blueprints.auth import bp
+from portal.blueprints.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
+from portal.extensions import limiter
+from portal.forms import messages
+from portal.htmx import redirect_after_post
+from portal.services import accounts
+
+
+def _failed_sign_in(response: Response) -> bool:
+    return request.method == "POST" and response.status_code == 200
+
+
+def _login_limit() -> str:
+    return str(current_app.config["LOGIN_FAILURE_LIMIT"])
+
+
+def _safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_sign_in)
+def login() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect_after_post(url_for("public.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            next_url = _safe_next(request.args.get("next"))
+            session.clear()  # a fresh session on sign-in: nothing carried over from before
+            login_user(user)
+            return redirect_after_post(next_url or url_for("public.home"))
+        form.email.errors = [str(messages.SIGN_IN_FAILED)]
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@signed_in
+def logout() -> Response:
+    accounts.sign_out(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect_after_post(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if accounts.change_password(user, form.current_password.data, form.new_password.data):
+            login_user(user)  # the session token changed: keep this session, end the others
+            flash(_("Your password has been changed. You have been signed out everywhere else."), "info")
+            return redirect_after_post(url_for("public.home"))
+        form.current_password.errors = [str(messages.CURRENT_PASSWORD_WRONG)]
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/invitation", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_sign_in)
+def accept_invitation() -> str | Response:
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.accept_invitation(form.email.data, form.code.data, form.new_password.data)
+        except accounts.InvitationProblem:
+            form.code.errors = [str(messages.CODE_NOT_RIGHT)]
+        else:
+            session.clear()
+            login_user(user)
+            flash(_("Your account is ready. Welcome."), "info")
+            return redirect_after_post(url_for("public.home"))
+    return render_template("auth/accept_invitation.html", form=form)

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("carer", __name__, url_prefix="/carer")
+
+from portal.blueprints.carer import views  # noqa: E402,F401

@@ -1,0 +1,21 @@
+"""Command-line tasks: `flask --app portal <command>`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+
+def init_cli(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo accounts and people (safe to run twice)."""
+    if not current_app.config["DEMO_DATA"]:
+        raise click.ClickException("Demo data is turned off (PORTAL_DEMO_DATA).")
+    from portal.services.demo import load_demo_data
+
+    created = load_demo_data()
+    click.echo(f"Demo data ready ({created} records created).")

@@ -1,0 +1,1 @@
+"""Form fields that render NHS.UK components, their messages and validators."""

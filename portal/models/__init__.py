@@ -1,0 +1,34 @@
+"""SQLAlchemy 2 typed models, one module per aggregate."""
+
+from portal.models.audit import AuditEvent
+from portal.models.base import Base
+from portal.models.invitation import Invitation
+from portal.models.outbox import OutboxMessage, OutboxStatus
+from portal.models.people import (
+    STAFF_ROLES,
+    Carer,
+    CarerLink,
+    CarePathway,
+    Role,
+    ServiceUser,
+    StaffMember,
+    Team,
+    User,
+)
+
+__all__ = [
+    "STAFF_ROLES",
+    "AuditEvent",
+    "Base",
+    "CarePathway",
+    "Carer",
+    "CarerLink",
+    "Invitation",
+    "OutboxMessage",
+    "OutboxStatus",
+    "Role",
+    "ServiceUser",
+    "StaffMember",
+    "Team",
+    "User",
+]

@@ -1,0 +1,36 @@
+"""Jinja set-up: our templates first, then the NHS.UK frontend macros, always autoescaped."""
+
+from __future__ import annotations
+
+from flask import Flask, g
+from flask_babel import get_locale
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+
+from portal.config import ROOT
+
+
+def configure_jinja(app: Flask) -> None:
+    # Flask only autoescapes ".html" names; the NHS.UK macros are ".jinja" files, so
+    # autoescape must be on for every template or text passed to a macro comes out raw.
+    app.jinja_options = {
+        "loader": ChoiceLoader(
+            [
+                FileSystemLoader(str(ROOT / "portal" / "templates")),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
+        "undefined": ChainableUndefined,
+        "autoescape": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "extensions": ["jinja2.ext.i18n", "jinja2.ext.do"],
+    }
+    app.jinja_env.globals.update(
+        service_name=app.config["SERVICE_NAME"],
+        trust_name=app.config["TRUST_NAME"],
+        csp_nonce=lambda: g.get("csp_nonce", ""),
+        get_locale=get_locale,
+    )
+    from portal.navigation import navigation_for
+
+    app.jinja_env.globals["navigation_for"] = navigation_for

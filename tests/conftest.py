@@ -1,0 +1,179 @@
+"""Fixtures: the app, a clean database per test, clients signed in per role, a page helper."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask, url_for
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from portal import create_app
+from portal.extensions import db, limiter
+from portal.models import Base, Role, User
+from tests import factories
+from tests.pages import check_page
+
+
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return os.environ.get("PORTAL_TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    app = create_app("testing", {"DATABASE_URL": database_url(tmp_path_factory)})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        with db.engine.begin() as connection:  # start from nothing, even on a reused server
+            Base.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()  # the real migrations, so they are tested on every run
+    yield app
+
+
+def _empty_tables() -> None:
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with db.engine.begin() as connection:
+        if db.engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    with _app.app_context():
+        limiter.reset()
+        yield _app
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def sign_in(client: FlaskClient, user: User) -> FlaskClient:
+    db.session.commit()
+    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 303, "sign-in failed in a test fixture"
+    return client
+
+
+@pytest.fixture
+def team(app: Flask) -> Any:
+    return factories.create_team("Test Team")
+
+
+@pytest.fixture
+def key_worker(team: Any) -> Any:
+    return factories.create_staff(team, Role.KEY_WORKER, name="Kim Keyworker")
+
+
+@pytest.fixture
+def service_user(key_worker: Any) -> Any:
+    return factories.create_service_user(key_worker=key_worker, given_name="Sam", family_name="Taylor")
+
+
+@pytest.fixture
+def carer(service_user: Any) -> Any:
+    return factories.create_carer(service_user, relationship="Mother", name="Jo Taylor")
+
+
+@pytest.fixture
+def service_user_client(app: Flask, service_user: Any) -> FlaskClient:
+    return sign_in(app.test_client(), service_user.user)
+
+
+@pytest.fixture
+def carer_client(app: Flask, carer: Any) -> FlaskClient:
+    return sign_in(app.test_client(), carer.user)
+
+
+@pytest.fixture
+def key_worker_client(app: Flask, key_worker: Any) -> FlaskClient:
+    return sign_in(app.test_client(), key_worker.user)
+
+
+@pytest.fixture
+def team_lead(team: Any) -> Any:
+    return factories.create_staff(team, Role.TEAM_LEAD, name="Lee Lead")
+
+
+@pytest.fixture
+def team_lead_client(app: Flask, team_lead: Any) -> FlaskClient:
+    return sign_in(app.test_client(), team_lead.user)
+
+
+@pytest.fixture
+def admin_client(app: Flask) -> FlaskClient:
+    return sign_in(app.test_client(), factories.create_user(Role.ADMIN))
+
+
+class PageRequest:
+    """Fetch pages by endpoint name, assert the status, and check every page."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def url(self, endpoint: str, **values: Any) -> str:
+        with self.client.application.test_request_context():
+            return url_for(endpoint, **values)
+
+    def get(self, endpoint: str, _expected_status: int = 200, _headers: dict[str, str] | None = None,
+            **values: Any) -> BeautifulSoup:
+        response = self.client.get(self.url(endpoint, **values), headers=_headers or {})
+        assert response.status_code == _expected_status, response.status_code
+        return check_page(response.get_data(as_text=True)) if _is_page(response) else BeautifulSoup("", "html.parser")
+
+    def post(self, endpoint: str, _data: dict[str, Any] | None = None, _expected_status: int = 200,
+             _expected_redirect: str | None = None, **values: Any) -> BeautifulSoup:
+        response = self.client.post(self.url(endpoint, **values), data=_data or {})
+        assert response.status_code == _expected_status, response.status_code
+        if _expected_redirect is not None:
+            assert response.headers["Location"] == _expected_redirect
+        return check_page(response.get_data(as_text=True)) if _is_page(response) else BeautifulSoup("", "html.parser")
+
+
+def _is_page(response: Any) -> bool:
+    return response.mimetype == "text/html" and b"<html" in response.data[:500].lower()
+
+
+@pytest.fixture
+def page_request(client: FlaskClient) -> PageRequest:
+    return PageRequest(client)
+
+
+@pytest.fixture
+def as_service_user(service_user_client: FlaskClient) -> PageRequest:
+    return PageRequest(service_user_client)
+
+
+@pytest.fixture
+def as_carer(carer_client: FlaskClient) -> PageRequest:
+    return PageRequest(carer_client)
+
+
+@pytest.fixture
+def as_key_worker(key_worker_client: FlaskClient) -> PageRequest:
+    return PageRequest(key_worker_client)
+
+
+@pytest.fixture
+def as_team_lead(team_lead_client: FlaskClient) -> PageRequest:
+    return PageRequest(team_lead_client)
+
+
+@pytest.fixture
+def as_admin(admin_client: FlaskClient) -> PageRequest:
+    return PageRequest(admin_client)
