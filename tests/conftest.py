@@ -25,9 +25,31 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     )
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets a fresh `g`, as it would in production.
+
+    Tests hold an app context (for factories), which Flask reuses for requests; without
+    this, `g` (the signed-in user, the CSP nonce) would leak from one request to the next.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        from flask.globals import _cv_app
+
+        context = _cv_app.get(None)
+        if context is None:
+            return super().open(*args, **kwargs)
+        saved = context.g
+        context.g = self.application.app_ctx_globals_class()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            context.g = saved
+
+
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = create_app("testing", {"DATABASE_URL": database_url(tmp_path_factory)})
+    app.test_client_class = IsolatedClient
     with app.app_context():
         from flask_migrate import upgrade
 
