@@ -40,6 +40,8 @@ class Config:
     # ReQoL-10 is licensed: offer it only where the trust holds a licence.
     REQOL_LICENSED = True
     INSTRUMENT_CONTENT_DIR = ""
+    # Per-trust safety thresholds (see portal/instruments/safety.py); empty = the defaults.
+    SAFETY_THRESHOLDS: dict[str, int] = {}
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     LANGUAGES = ("en",)

@@ -6,11 +6,12 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from portal.services.errors import NotFound
+from portal.services.errors import NotAllowed, NotFound
 
 
 def init_error_handlers(app: Flask) -> None:
     app.register_error_handler(NotFound, lambda error: (render_template("errors/404.html"), 404))
+    app.register_error_handler(NotAllowed, lambda error: (render_template("errors/403.html"), 403))
     app.register_error_handler(CSRFError, lambda error: (render_template("errors/csrf.html"), 400))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)

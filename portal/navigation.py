@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal.models import Role
 
 _NAV: dict[Role, list[tuple[str, Any]]] = {
-    Role.SERVICE_USER: [("me.home", _l("Home"))],
+    Role.SERVICE_USER: [("me.home", _l("Home")), ("me.measures_list", _l("Questionnaires"))],
     Role.CARER: [("carer.home", _l("Home"))],
     Role.KEY_WORKER: [("staff.home", _l("My caseload"))],
     Role.TEAM_LEAD: [("staff.home", _l("Team"))],

@@ -31,6 +31,9 @@ def configure_jinja(app: Flask) -> None:
         csp_nonce=lambda: g.get("csp_nonce", ""),
         get_locale=get_locale,
     )
+    from portal import charts
     from portal.navigation import navigation_for
+
+    app.jinja_env.globals["charts"] = charts
 
     app.jinja_env.globals["navigation_for"] = navigation_for

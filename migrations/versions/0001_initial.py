@@ -1,7 +1,7 @@
 """people, accounts, invitations, audit trail and outbox
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 18:23:47.978640
 
 """

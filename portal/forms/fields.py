@@ -65,3 +65,41 @@ class BooleanField(fields.BooleanField):
 
 class SubmitField(fields.SubmitField):
     widget = NHSWidget("button")
+
+
+class DateField(fields.Field):
+    """The NHS.UK date input: day, month and year boxes named ``<name>-day`` and so on.
+
+    What was typed is kept (``raw``) so a mistake never loses it.
+    """
+
+    widget = NHSWidget("date_input")
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.raw = {"day": "", "month": "", "year": ""}
+        self.parse_error = False
+
+    @property
+    def error_target_id(self) -> str:
+        return f"{self.id}-day"
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:  # type: ignore[override]
+        self.process_errors = []
+        self.data = data if data is not fields.core.unset_value else None
+        if self.data is not None:
+            self.raw = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
+        if formdata is not None and any(f"{self.name}-{part}" in formdata for part in self.raw):
+            self.raw = {part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in self.raw}
+            self.data = None
+            self.parse_error = False
+            if any(self.raw.values()):
+                try:
+                    from datetime import date
+
+                    self.data = date(int(self.raw["year"]), int(self.raw["month"]), int(self.raw["day"]))
+                    if self.data.year < 1900:
+                        raise ValueError
+                except ValueError:
+                    self.data = None
+                    self.parse_error = True

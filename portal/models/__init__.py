@@ -3,6 +3,15 @@
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.invitation import Invitation
+from portal.models.measures import (
+    CompletionMode,
+    MeasureAnswer,
+    MeasureAssignment,
+    MeasureDeferral,
+    MeasureResponse,
+    ResponseStatus,
+    SafetyFlag,
+)
 from portal.models.outbox import OutboxMessage, OutboxStatus
 from portal.models.people import (
     STAFF_ROLES,
@@ -21,6 +30,13 @@ __all__ = [
     "AuditEvent",
     "Base",
     "CarePathway",
+    "CompletionMode",
+    "MeasureAnswer",
+    "MeasureAssignment",
+    "MeasureDeferral",
+    "MeasureResponse",
+    "ResponseStatus",
+    "SafetyFlag",
     "Carer",
     "CarerLink",
     "Invitation",

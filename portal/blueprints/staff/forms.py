@@ -13,3 +13,36 @@ class InvitationForm(FlaskForm):
         description=_l("They will use this to sign in"),
         validators=[Required(messages.ENTER_EMAIL), Email()],
     )
+
+
+from datetime import date  # noqa: E402
+
+from wtforms import ValidationError  # noqa: E402
+
+from portal.forms.fields import DateField, TextAreaField  # noqa: E402
+from portal.forms.validators import MaxLength  # noqa: E402
+
+
+def _future_date(form: FlaskForm, field: DateField) -> None:
+    if field.parse_error:
+        raise ValidationError(str(messages.DATE_FORMAT))
+    if field.data is None:
+        raise ValidationError(str(messages.ENTER_DATE))
+    if field.data <= date.today():
+        raise ValidationError(str(messages.DATE_IN_FUTURE))
+
+
+class AssignMeasureForm(FlaskForm):
+    instrument = RadioField(_l("Which questionnaire?"), validators=[Required(messages.CHOOSE_MEASURE)])
+    due_on = DateField(_l("When should it be done by?"), description=_l("For example, 27 3 2027"),
+                       validators=[_future_date])
+
+
+class DeferMeasureForm(FlaskForm):
+    instrument = RadioField(_l("Which questionnaire can wait?"), validators=[Required(messages.CHOOSE_MEASURE)])
+    reason = TextAreaField(
+        _l("Why is it not the right time?"),
+        description=_l("For example, in crisis or acute psychosis. Do not write more than is needed."),
+        validators=[Required(messages.ENTER_REASON), MaxLength(500)],
+    )
+    until = DateField(_l("Try again from"), description=_l("For example, 27 3 2027"), validators=[_future_date])

@@ -10,15 +10,19 @@ from portal.access import STAFF, roles
 from portal.blueprints.staff import bp
 from portal.blueprints.staff.forms import InvitationForm
 from portal.models import Role
-from portal.services import accounts, people
+from portal.services import accounts, measures, people
 
 
 @bp.get("/")
 @roles(*STAFF)
 def home() -> str:
+    caseload = people.caseload(current_user)
+    by_id = {person.id: person for person in caseload}
+    flags = [(flag, by_id[flag.service_user_id]) for flag in measures.open_flags(list(by_id))]
     return render_template(
         "staff/home.html",
-        caseload=people.caseload(current_user),
+        caseload=caseload,
+        flags=flags,
         without_key_worker=people.count_without_key_worker(current_user),
     )
 

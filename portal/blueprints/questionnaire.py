@@ -1,0 +1,109 @@
+"""Answering a questionnaire, one question per screen, shared by the service user's own pages
+and the key worker's in-session pages. Each blueprint wraps these with its own access checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from portal.forms.measures import AnswerForm
+from portal.htmx import redirect_after_post, wants_fragment
+from portal.models import MeasureResponse, ResponseStatus, ServiceUser, User
+from portal.presenters import measures as present
+from portal.services import measures, settings
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Where each step lives for one audience."""
+
+    prefix: str  # "me" or "staff"
+    values: dict[str, Any] = field(default_factory=dict)
+    in_session: bool = False
+
+    def url(self, step: str, **values: Any) -> str:
+        return url_for(f"{self.prefix}.{step}", **self.values, **values)
+
+
+def answer_question(flow: Flow, user: User, person: ServiceUser, response: MeasureResponse,
+                    position: int) -> str | Response:
+    instrument = settings.instrument(response.instrument_id)
+    item = measures.question_at(instrument, position)
+    if response.status is ResponseStatus.SUBMITTED:
+        return redirect_after_post(flow.url("measure_results", response_id=response.id))
+    saved = measures.answers_by_number(response).get(item.number)
+    data: dict[str, Any] = {}
+    if saved is not None:
+        data["answer"] = str(saved.value)
+        if saved.more_help is not None:
+            data["more_help"] = "yes" if saved.more_help else "no"
+    form = AnswerForm.for_item(item, instrument.follow_up, data=data)
+
+    if request.method == "POST" and request.form.get("autosave") and wants_fragment():
+        return _autosave(flow, user, response, item, form, position)
+    if form.validate_on_submit():
+        concern = measures.save_answer(user, response, item, form.chosen_value(), form.chosen_more_help())
+        next_position = measures.first_unanswered(response)
+        if position < len(measures.questions(instrument)) and (next_position is None or next_position <= position):
+            next_position = position + 1
+        if concern.show_support:
+            return redirect_after_post(flow.url("measure_support", response_id=response.id,
+                                                position=next_position or 0))
+        if next_position is None:
+            return redirect_after_post(flow.url("check_measure", response_id=response.id))
+        return redirect_after_post(flow.url("answer_measure", response_id=response.id, position=next_position))
+    return render_template(
+        "measures/question.html", flow=flow, form=form, person=person, response=response,
+        question=present.question(instrument, item, position),
+    )
+
+
+def _autosave(flow: Flow, user: User, response: MeasureResponse, item: Any, form: AnswerForm,
+              position: int) -> str | Response:
+    form.validate()  # partial answers are saved too: choosing is enough
+    value = form.chosen_value() if not form.answer.errors else None
+    more_help = form.chosen_more_help() if "more_help" in form and not form.more_help.errors else None
+    concern = measures.save_answer(user, response, item, value, more_help)
+    if concern.show_support:
+        next_position = measures.first_unanswered(response) or 0
+        return redirect_after_post(flow.url("measure_support", response_id=response.id, position=next_position))
+    return render_template("measures/_save_status.html", saved=value is not None or more_help is not None)
+
+
+def support(flow: Flow, response: MeasureResponse, position: int) -> str:
+    next_url = (flow.url("answer_measure", response_id=response.id, position=position) if position
+                else flow.url("check_measure", response_id=response.id))
+    return render_template("measures/support.html", flow=flow, response=response, next_url=next_url)
+
+
+def check_answers(flow: Flow, person: ServiceUser, response: MeasureResponse) -> str | Response:
+    if response.status is ResponseStatus.SUBMITTED:
+        return redirect_after_post(flow.url("measure_results", response_id=response.id))
+    instrument = settings.instrument(response.instrument_id)
+    return render_template(
+        "measures/check.html", flow=flow, person=person, response=response,
+        summary=present.answer_summary(instrument, response),
+        missing=measures.first_unanswered(response),
+    )
+
+
+def submit(flow: Flow, user: User, person: ServiceUser, response: MeasureResponse) -> Response:
+    try:
+        measures.submit(user, response, person)
+    except measures.Incomplete as incomplete:
+        return redirect_after_post(flow.url("answer_measure", response_id=response.id,
+                                            position=incomplete.position))
+    return redirect_after_post(flow.url("measure_results", response_id=response.id))
+
+
+def results(flow: Flow, person: ServiceUser, response: MeasureResponse) -> str | Response:
+    if response.status is not ResponseStatus.SUBMITTED:
+        return redirect_after_post(flow.url("check_measure", response_id=response.id))
+    instrument = settings.instrument(response.instrument_id)
+    return render_template(
+        "measures/results.html", flow=flow, person=person, response=response,
+        result=present.results(instrument, response, measures.history(person, response.instrument_id)),
+    )

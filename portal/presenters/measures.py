@@ -1,0 +1,100 @@
+"""What the questionnaire and results pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+
+from portal.instruments import reqol10
+from portal.instruments.definition import Instrument, Item
+from portal.models import MeasureResponse
+from portal.services import measures
+
+
+@dataclass(frozen=True)
+class Question:
+    position: int
+    total: int
+    item: Item
+    instrument: Instrument
+
+    @property
+    def progress(self) -> str:
+        return _("Question %(number)d of %(total)d", number=self.position, total=self.total)
+
+    @property
+    def back_position(self) -> int | None:
+        return self.position - 1 if self.position > 1 else None
+
+
+def question(instrument: Instrument, item: Item, position: int) -> Question:
+    return Question(position, len(measures.questions(instrument)), item, instrument)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    position: int
+    question: str
+    answer: str | None
+    more_help: bool | None
+
+
+def answer_summary(instrument: Instrument, response: MeasureResponse) -> list[SummaryRow]:
+    answered = measures.answers_by_number(response)
+    rows = []
+    for position, item in enumerate(measures.questions(instrument), start=1):
+        answer = answered.get(item.number)
+        rows.append(SummaryRow(
+            position=position,
+            question=item.topic or item.text,
+            answer=item.option(answer.value).label if answer else None,
+            more_help=answer.more_help if answer else None,
+        ))
+    return rows
+
+
+def results(instrument: Instrument, response: MeasureResponse, history: list[MeasureResponse]) -> dict[str, Any]:
+    answered = measures.answers_by_number(response)
+    scores = response.scores or {}
+    if response.instrument_id == "dialog":
+        more_help = set(scores.get("more_help", []))
+        return {
+            "kind": "dialog",
+            "bar_rows": [(item.number, item.topic or item.text, answered[item.number].value)
+                         for item in instrument.items],
+            "highlighted": frozenset(more_help),
+            "more_help_topics": [item.topic or item.text for item in instrument.items if item.number in more_help],
+            "quality_of_life": scores.get("quality_of_life"),
+            "treatment_satisfaction": scores.get("treatment_satisfaction"),
+        }
+    totals = [r.scores["total"] for r in history if r.scores]
+    points = [(r.submitted_at.strftime("%-d %b %Y") if r.submitted_at else "", r.scores["total"])
+              for r in history if r.scores]
+    marks = {}
+    for index in range(1, len(totals)):
+        change = reqol10.reliable_change(totals[index - 1], totals[index])
+        if change != "no reliable change":
+            marks[index] = change
+    previous = None
+    for earlier in reversed(history):
+        if earlier.id != response.id and earlier.submitted_at and response.submitted_at \
+                and earlier.submitted_at <= response.submitted_at:
+            previous = earlier
+            break
+    change = (reqol10.reliable_change(previous.scores["total"], scores["total"])
+              if previous and previous.scores else None)
+    physical_item = instrument.item_by_code(reqol10.PHYSICAL_HEALTH_CODE)
+    physical = answered.get(physical_item.number)
+    return {
+        "kind": "reqol10",
+        "total": scores["total"],
+        "clinical_range": scores["clinical_range"],
+        "cutoff": reqol10.CLINICAL_CUTOFF,
+        "previous_total": previous.scores["total"] if previous and previous.scores else None,
+        "change": change,
+        "points": points,
+        "marks": marks,
+        "physical_health": physical_item.option(physical.value).label if physical else None,
+    }

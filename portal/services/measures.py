@@ -1,0 +1,378 @@
+"""Outcome measures: starting, answering, submitting, correcting; assignments and deferrals.
+
+Answers are stored by item code, never by screen position. Submitted responses are never
+changed: a correction is a new version. Every submission is written to the record outbox in
+the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.instruments import dialog, reqol10, safety
+from portal.instruments.definition import Instrument, Item
+from portal.models import (
+    CompletionMode,
+    MeasureAnswer,
+    MeasureAssignment,
+    MeasureDeferral,
+    MeasureResponse,
+    OutboxMessage,
+    ResponseStatus,
+    SafetyFlag,
+    ServiceUser,
+    User,
+)
+from portal.models.base import utcnow
+from portal.services import audit, settings
+from portal.services.errors import NotAllowed, NotFound
+
+INSTRUMENT_IDS = ("dialog", "reqol10")
+
+
+def available_instruments() -> tuple[str, ...]:
+    """ReQoL-10 is offered only where the trust holds a licence."""
+    return tuple(i for i in INSTRUMENT_IDS if i != "reqol10" or settings.reqol_licensed())
+
+
+def instrument_for(instrument_id: str) -> Instrument:
+    if instrument_id not in available_instruments():
+        raise NotFound
+    return settings.instrument(instrument_id)
+
+
+def questions(instrument: Instrument) -> tuple[Item, ...]:
+    """Every screen, in display order: the scored items, then any extra (e.g. physical health)."""
+    return instrument.items + instrument.extra_items
+
+
+def question_at(instrument: Instrument, position: int) -> Item:
+    items = questions(instrument)
+    if not 1 <= position <= len(items):
+        raise NotFound
+    return items[position - 1]
+
+
+def asks_more_help(instrument: Instrument) -> bool:
+    return instrument.follow_up is not None
+
+
+# Loading, scoped to who is asking -------------------------------------------------------
+
+def own_response(person: ServiceUser, response_id: int) -> MeasureResponse:
+    response = db.session.get(MeasureResponse, response_id)
+    if response is None or response.service_user_id != person.id:
+        raise NotFound
+    instrument_for(response.instrument_id)
+    return response
+
+
+def in_progress(person: ServiceUser, instrument_id: str) -> MeasureResponse | None:
+    return db.session.scalar(
+        select(MeasureResponse).where(
+            MeasureResponse.service_user_id == person.id,
+            MeasureResponse.instrument_id == instrument_id,
+            MeasureResponse.status == ResponseStatus.IN_PROGRESS,
+        ).order_by(MeasureResponse.id.desc())
+    )
+
+
+def history(person: ServiceUser, instrument_id: str) -> list[MeasureResponse]:
+    """Submitted responses (latest version of each), oldest first."""
+    return list(
+        db.session.scalars(
+            select(MeasureResponse).where(
+                MeasureResponse.service_user_id == person.id,
+                MeasureResponse.instrument_id == instrument_id,
+                MeasureResponse.status == ResponseStatus.SUBMITTED,
+                MeasureResponse.superseded.is_(False),
+            ).order_by(MeasureResponse.submitted_at, MeasureResponse.id)
+        )
+    )
+
+
+# Answering ---------------------------------------------------------------------------------
+
+def start_or_resume(user: User, person: ServiceUser, instrument_id: str,
+                    mode: CompletionMode = CompletionMode.SELF) -> MeasureResponse:
+    instrument = instrument_for(instrument_id)
+    existing = in_progress(person, instrument_id)
+    if existing is not None:
+        return existing
+    response = MeasureResponse(
+        service_user_id=person.id, instrument_id=instrument.id, instrument_version=instrument.version,
+        started_by_id=user.id, mode=mode, assignment_id=_open_assignment_id(person, instrument_id),
+    )
+    db.session.add(response)
+    db.session.flush()
+    audit.record(user.id, "measure_started", "measure_response", response.id)
+    db.session.commit()
+    return response
+
+
+def _open_assignment_id(person: ServiceUser, instrument_id: str) -> int | None:
+    return db.session.scalar(
+        select(MeasureAssignment.id).where(
+            MeasureAssignment.service_user_id == person.id,
+            MeasureAssignment.instrument_id == instrument_id,
+            MeasureAssignment.completed_at.is_(None),
+        ).order_by(MeasureAssignment.due_on)
+    )
+
+
+def answers_by_number(response: MeasureResponse) -> dict[int, MeasureAnswer]:
+    instrument = settings.instrument(response.instrument_id)
+    numbers = {item.code: item.number for item in questions(instrument)}
+    return {numbers[a.item_code]: a for a in response.answers if a.item_code in numbers}
+
+
+def save_answer(user: User, response: MeasureResponse, item: Item, value: int | None,
+                more_help: bool | None = None) -> safety.SafetyResponse:
+    """Save one answer (or part of it) at once; raise a safety flag when an answer calls for one."""
+    if response.status is not ResponseStatus.IN_PROGRESS:
+        raise NotAllowed("A submitted response is never changed; start a correction instead")
+    if value is not None and value not in item.values:
+        raise ValueError(f"{value} is not an answer to item {item.number}")
+    answer = next((a for a in response.answers if a.item_code == item.code), None)
+    if answer is None:
+        if value is None:
+            return safety.NO_CONCERN
+        answer = MeasureAnswer(item_code=item.code, item_number=item.number, value=value)
+        response.answers.append(answer)
+    if value is not None:
+        answer.value = value
+    if more_help is not None:
+        answer.more_help = more_help
+    answer.answered_at = response.updated_at = utcnow()
+    concern = _safety_check(response)
+    if concern.flag_key_worker:
+        _raise_flags(user, response, concern.reasons)
+    audit.record(user.id, "measure_answered", "measure_response", response.id)
+    db.session.commit()
+    return concern
+
+
+def _safety_check(response: MeasureResponse) -> safety.SafetyResponse:
+    values = {number: a.value for number, a in answers_by_number(response).items()}
+    thresholds = settings.safety_thresholds()
+    instrument = settings.instrument(response.instrument_id)
+    if response.instrument_id == "reqol10":
+        return safety.check_reqol(values, thresholds, instrument)
+    return safety.check_dialog(values, thresholds, instrument)
+
+
+def _raise_flags(user: User, response: MeasureResponse, reasons: tuple[str, ...]) -> None:
+    for reason in reasons:
+        exists = db.session.scalar(
+            select(SafetyFlag.id).where(SafetyFlag.response_id == response.id, SafetyFlag.reason == reason)
+        )
+        if exists:
+            continue
+        flag = SafetyFlag(service_user_id=response.service_user_id, response_id=response.id, reason=reason)
+        db.session.add(flag)
+        db.session.flush()
+        _enqueue(response.service_user_id, "flag.raised", {"flag_id": flag.id, "reason": reason})
+        audit.record(user.id, "safety_flag_raised", "safety_flag", flag.id)
+
+
+def first_unanswered(response: MeasureResponse) -> int | None:
+    """The position of the first question still to answer, or None when all are answered."""
+    instrument = settings.instrument(response.instrument_id)
+    answered = answers_by_number(response)
+    for position, item in enumerate(questions(instrument), start=1):
+        answer = answered.get(item.number)
+        if answer is None or (asks_more_help(instrument) and answer.more_help is None):
+            return position
+    return None
+
+
+# Submitting and correcting -------------------------------------------------------------------
+
+def compute_scores(response: MeasureResponse) -> dict[str, Any]:
+    instrument = settings.instrument(response.instrument_id)
+    answered = answers_by_number(response)
+    if response.instrument_id == "dialog":
+        result = dialog.score(
+            {n: a.value for n, a in answered.items()},
+            more_help=[n for n, a in answered.items() if a.more_help],
+            instrument=instrument,
+        )
+        return {"quality_of_life": round(result.quality_of_life, 2),
+                "treatment_satisfaction": round(result.treatment_satisfaction, 2),
+                "more_help": list(result.more_help)}
+    physical = instrument.item_by_code(reqol10.PHYSICAL_HEALTH_CODE)
+    scored = {n: a.value for n, a in answered.items() if n != physical.number}
+    physical_answer = answered.get(physical.number)
+    reqol = reqol10.score(scored, physical_answer.value if physical_answer else None, instrument=instrument)
+    return {"total": reqol.total, "clinical_range": reqol.clinical_range,
+            "physical_health": reqol.physical_health}
+
+
+class Incomplete(Exception):
+    def __init__(self, position: int) -> None:
+        super().__init__(position)
+        self.position = position
+
+
+def submit(user: User, response: MeasureResponse, person: ServiceUser) -> MeasureResponse:
+    if response.status is ResponseStatus.SUBMITTED:
+        return response
+    missing = first_unanswered(response)
+    if missing is not None:
+        raise Incomplete(missing)
+    response.scores = compute_scores(response)
+    response.status = ResponseStatus.SUBMITTED
+    response.submitted_at = response.updated_at = utcnow()
+    if response.supersedes_id:
+        previous = db.session.get(MeasureResponse, response.supersedes_id)
+        if previous is not None:
+            previous.superseded = True
+    if response.assignment_id:
+        assignment = db.session.get(MeasureAssignment, response.assignment_id)
+        if assignment is not None and assignment.completed_at is None:
+            assignment.completed_at = response.submitted_at
+    _enqueue(person.id, "questionnaire_response.submitted", _response_message(response, person))
+    audit.record(user.id, "measure_submitted", "measure_response", response.id)
+    db.session.commit()
+    return response
+
+
+def _response_message(response: MeasureResponse, person: ServiceUser) -> dict[str, Any]:
+    return {
+        "response_id": response.id,
+        "nhs_number": person.nhs_number,
+        "instrument": response.instrument_id,
+        "instrument_version": response.instrument_version,
+        "version": response.version,
+        "supersedes_response_id": response.supersedes_id,
+        "mode": response.mode.value,
+        "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,
+        "answers": {a.item_code: a.value for a in response.answers},
+        "more_help": sorted(a.item_code for a in response.answers if a.more_help),
+        "scores": response.scores,
+    }
+
+
+def start_correction(user: User, response: MeasureResponse) -> MeasureResponse:
+    """A new version with the same answers, to change before submitting again."""
+    if response.status is not ResponseStatus.SUBMITTED or response.superseded:
+        raise NotAllowed("Only the latest submitted response can be corrected")
+    existing = db.session.scalar(
+        select(MeasureResponse).where(MeasureResponse.supersedes_id == response.id,
+                                      MeasureResponse.status == ResponseStatus.IN_PROGRESS)
+    )
+    if existing is not None:
+        return existing
+    correction = MeasureResponse(
+        service_user_id=response.service_user_id, instrument_id=response.instrument_id,
+        instrument_version=response.instrument_version, started_by_id=user.id, mode=response.mode,
+        version=response.version + 1, supersedes_id=response.id,
+        answers=[MeasureAnswer(item_code=a.item_code, item_number=a.item_number, value=a.value,
+                               more_help=a.more_help) for a in response.answers],
+    )
+    db.session.add(correction)
+    db.session.flush()
+    audit.record(user.id, "measure_correction_started", "measure_response", correction.id)
+    db.session.commit()
+    return correction
+
+
+def _enqueue(service_user_id: int, kind: str, payload: dict[str, Any]) -> None:
+    db.session.add(OutboxMessage(ordering_key=f"service_user:{service_user_id}", kind=kind, payload=payload))
+
+
+# What is due --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DueMeasure:
+    instrument_id: str
+    title: str
+    state: str  # "in_progress", "overdue", "due", "deferred"
+    due_on: date | None = None
+    deferred_until: date | None = None
+    deferral_reason: str | None = None
+    response_id: int | None = None
+
+
+def due_measures(person: ServiceUser, today: date) -> list[DueMeasure]:
+    """What this person has to do, with deferrals applied (not overdue until the date)."""
+    due: list[DueMeasure] = []
+    for instrument_id in available_instruments():
+        title = settings.instrument(instrument_id).title
+        current = in_progress(person, instrument_id)
+        assignment = db.session.scalar(
+            select(MeasureAssignment).where(
+                MeasureAssignment.service_user_id == person.id,
+                MeasureAssignment.instrument_id == instrument_id,
+                MeasureAssignment.completed_at.is_(None),
+            ).order_by(MeasureAssignment.due_on)
+        )
+        deferral = active_deferral(person, instrument_id, today)
+        if deferral is not None and assignment is not None:
+            due.append(DueMeasure(instrument_id, title, "deferred", assignment.due_on, deferral.until,
+                                  deferral.reason))
+        elif current is not None:
+            due.append(DueMeasure(instrument_id, title, "in_progress",
+                                  assignment.due_on if assignment else None, response_id=current.id))
+        elif assignment is not None:
+            state = "overdue" if assignment.due_on < today else "due"
+            due.append(DueMeasure(instrument_id, title, state, assignment.due_on))
+    return due
+
+
+def active_deferral(person: ServiceUser, instrument_id: str, today: date) -> MeasureDeferral | None:
+    return db.session.scalar(
+        select(MeasureDeferral).where(
+            MeasureDeferral.service_user_id == person.id,
+            MeasureDeferral.instrument_id == instrument_id,
+            MeasureDeferral.until > today,
+        ).order_by(MeasureDeferral.recorded_at.desc())
+    )
+
+
+def assign(user: User, person: ServiceUser, instrument_id: str, due_on: date) -> MeasureAssignment:
+    instrument_for(instrument_id)
+    assignment = MeasureAssignment(service_user_id=person.id, instrument_id=instrument_id, due_on=due_on,
+                                   assigned_by_id=user.id)
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record(user.id, "measure_assigned", "measure_assignment", assignment.id)
+    db.session.commit()
+    return assignment
+
+
+def defer(user: User, person: ServiceUser, instrument_id: str, reason: str, until: date) -> MeasureDeferral:
+    instrument_for(instrument_id)
+    deferral = MeasureDeferral(service_user_id=person.id, instrument_id=instrument_id, reason=reason,
+                               until=until, recorded_by_id=user.id)
+    db.session.add(deferral)
+    db.session.flush()
+    audit.record(user.id, "measure_deferred", "measure_deferral", deferral.id)
+    db.session.commit()
+    return deferral
+
+
+# Safety flags for staff ---------------------------------------------------------------------
+
+def open_flags(service_user_ids: list[int]) -> list[SafetyFlag]:
+    if not service_user_ids:
+        return []
+    return list(db.session.scalars(
+        select(SafetyFlag).where(SafetyFlag.service_user_id.in_(service_user_ids),
+                                 SafetyFlag.acknowledged_at.is_(None)).order_by(SafetyFlag.raised_at)
+    ))
+
+
+def acknowledge_flag(user: User, flag: SafetyFlag, now: datetime | None = None) -> None:
+    if flag.acknowledged_at is not None:
+        return
+    flag.acknowledged_by_id = user.id
+    flag.acknowledged_at = now or utcnow()
+    _enqueue(flag.service_user_id, "flag.acknowledged", {"flag_id": flag.id})
+    audit.record(user.id, "safety_flag_acknowledged", "safety_flag", flag.id)
+    db.session.commit()

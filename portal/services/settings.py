@@ -1,0 +1,21 @@
+"""The trust's settings that services need, read in one place."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from portal.instruments.definition import Instrument, load_instrument
+from portal.instruments.safety import SafetyThresholds
+
+
+def reqol_licensed() -> bool:
+    return bool(current_app.config["REQOL_LICENSED"])
+
+
+def instrument(instrument_id: str) -> Instrument:
+    content_dir = current_app.config.get("INSTRUMENT_CONTENT_DIR") or None
+    return load_instrument(instrument_id, "en", content_dir)
+
+
+def safety_thresholds() -> SafetyThresholds:
+    return SafetyThresholds(**current_app.config.get("SAFETY_THRESHOLDS", {}))

@@ -1,0 +1,332 @@
+"""Browser tests: a live server, Debian's chromium driven by Playwright, and axe.
+
+Every test in this folder is marked ``browser``. Without ``/usr/bin/chromium`` or the
+``playwright`` module the tests skip, except on CI (``CI=true``) where they fail.
+
+Each page a test opens is watched: a request to any host other than 127.0.0.1 is blocked
+and fails the test (the portal makes no third-party requests), and so does a console
+error, an uncaught JavaScript error or a sub-resource (CSS, JS, image) that fails to load.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.extensions import db, limiter
+from portal.models import Base, ServiceUser
+from tests.conftest import _empty_tables, database_url
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+    PLAYWRIGHT_PROBLEM = ""
+except ImportError as error:  # pragma: no cover - depends on the environment
+    # Test modules import these names from here, so they still collect (then skip or fail).
+    PLAYWRIGHT_PROBLEM = f"playwright or axe-playwright-python cannot be imported ({error})"
+    Axe = Browser = BrowserContext = Page = expect = sync_playwright = None  # type: ignore[assignment,misc]
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+HERE = Path(__file__).resolve().parent
+LOCAL_HOST = "127.0.0.1"
+
+DEMO_PASSWORD = "demo-password-2026"
+HOME_FOR = {
+    "service.user@example.test": "/me/",
+    "carer@example.test": "/carer/",
+    "key.worker@example.test": "/staff/",
+    "team.lead@example.test": "/staff/",
+    "admin@example.test": "/admin/",
+}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+# --- marker, and skip or fail when the browser is missing ------------------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def _missing() -> str:
+    if PLAYWRIGHT_PROBLEM:
+        return PLAYWRIGHT_PROBLEM
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return ""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _browser_available() -> None:
+    problem = _missing()
+    if not problem:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"Browser tests cannot run on CI: {problem}", pytrace=False)
+    pytest.skip(f"Browser tests skipped: {problem}")
+
+
+# --- the live server ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_app(_browser_available: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app with CSRF on, on the same kind of database as the other tests, from migrations."""
+    app = create_app(
+        "testing", {"DATABASE_URL": database_url(tmp_path_factory), "WTF_CSRF_ENABLED": True}
+    )
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        with db.engine.begin() as connection:  # start from nothing, even on a reused server
+            Base.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # let go of PostgreSQL connections before other fixtures drop tables
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve the app on a free local port in a daemon thread; the base URL, no trailing slash."""
+    server = make_server(LOCAL_HOST, 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://{LOCAL_HOST}:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(autouse=True)
+def _clean_live_database(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test that used the live server: empty the tables and reset the rate limits."""
+    yield
+    if "live_app" not in request.fixturenames:
+        return
+    app: Flask = request.getfixturevalue("live_app")
+    with app.app_context():
+        db.session.remove()
+        _empty_tables()
+        limiter.reset()
+
+
+@dataclass
+class Demo:
+    """What ``load_demo_data()`` made that tests need to know: record ids."""
+
+    sam_id: int
+    alex_id: int
+
+
+@pytest.fixture
+def demo(live_app: Flask) -> Demo:
+    """The demo accounts and people (portal/services/demo.py); password ``demo-password-2026``."""
+    from portal.services.demo import load_demo_data
+
+    with live_app.app_context():
+        load_demo_data()
+        ids = {
+            given: db.session.scalar(select(ServiceUser.id).filter_by(given_name=given))
+            for given in ("Samuel", "Alex")
+        }
+        db.session.remove()
+    return Demo(sam_id=ids["Samuel"], alex_id=ids["Alex"])
+
+
+# --- the browser -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser(_browser_available: None) -> Iterator[Browser]:
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+    )
+    yield browser
+    browser.close()
+    playwright.stop()
+
+
+@dataclass
+class PageWatch:
+    """What went wrong in the pages of one test, beyond what the test itself checks."""
+
+    third_party: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed_resources: list[str] = field(default_factory=list)
+    documents: set[str] = field(default_factory=set)
+
+    def take_problems(self) -> list[str]:
+        """The problems seen so far, each reported once."""
+        problems = (
+            [f"request to another host (blocked): {url}" for url in self.third_party]
+            + [f"console error: {message}" for message in self.console_errors]
+            + [f"sub-resource failed to load: {failure}" for failure in self.failed_resources]
+        )
+        self.third_party.clear()
+        self.console_errors.clear()
+        self.failed_resources.clear()
+        return problems
+
+    def check(self) -> None:
+        if problems := self.take_problems():
+            pytest.fail(
+                "The pages in this test had problems:\n  " + "\n  ".join(problems), pytrace=False
+            )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail the test itself (not its teardown) when its pages had problems."""
+    result = yield
+    watch = getattr(item, "page_watch", None)
+    if watch is not None:
+        watch.check()
+    return result
+
+
+def _watch(context: BrowserContext, watch: PageWatch) -> None:
+    def route(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == LOCAL_HOST:
+            route.continue_()
+        else:
+            watch.third_party.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def on_response(response: Any) -> None:
+        if response.request.resource_type == "document":
+            # The page's own status is for the test to check (a 404 page is a 404 on purpose).
+            watch.documents.add(response.url)
+        elif response.status >= 400:
+            watch.failed_resources.append(f"{response.status} {response.url}")
+
+    def on_console(message: Any) -> None:
+        if message.type != "error":
+            return
+        url = (message.location or {}).get("url", "")
+        # Chromium logs the page's own 4xx status as "Failed to load resource": not an error here.
+        if message.text.startswith("Failed to load resource") and url in watch.documents:
+            return
+        watch.console_errors.append(f"{message.text} ({url})")
+
+    def on_page(page: Page) -> None:
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: watch.console_errors.append(f"uncaught: {error}"))
+        page.on("response", on_response)
+
+    context.route("**/*", route)
+    context.on("page", on_page)
+
+
+@pytest.fixture
+def new_page(
+    browser: Browser, live_server: str, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Page]]:
+    """Make pages in fresh contexts (``new_page(viewport=..., java_script_enabled=False)``)."""
+    contexts: list[BrowserContext] = []
+    watch = PageWatch()
+    request.node.page_watch = watch
+
+    def make(**options: Any) -> Page:
+        context = browser.new_context(base_url=live_server, **options)
+        context.set_default_timeout(5_000)
+        _watch(context, watch)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+    watch.check()  # anything that happened after the test body, or if the test failed anyway
+
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def phone(new_page: Callable[..., Page]) -> Page:
+    return new_page(**PHONE)
+
+
+@pytest.fixture
+def desktop(new_page: Callable[..., Page]) -> Page:
+    return new_page(**DESKTOP)
+
+
+@pytest.fixture
+def no_js_phone(new_page: Callable[..., Page]) -> Page:
+    return new_page(**PHONE, java_script_enabled=False)
+
+
+# --- helpers for tests -------------------------------------------------------------------------
+
+
+def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form, as a person would, and check we land on the role's home page."""
+    page.goto(f"{base_url}/login")
+    form = page.locator("main form")
+    form.locator("input[name=email]").fill(email)
+    form.locator("input[name=password]").fill(password)
+    form.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(f"{base_url}{HOME_FOR[email]}")
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe (WCAG 2.2 AA and below) on the page as it is now; fail listing every violation."""
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = results.response["violations"]
+    if violations:
+        lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+        for violation in violations:
+            targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+            lines.append(
+                f"- {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
+            )
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def horizontal_overflow(page: Page, width: int = 320, height: int = 640) -> int:
+    """How many CSS pixels the page is wider than a ``width`` viewport (0 is good)."""
+    page.set_viewport_size({"width": width, "height": height})
+    return int(page.evaluate("document.documentElement.scrollWidth")) - width
+
+
+def focused(page: Page) -> str:
+    """Describe the focused element: ``tag#id[name]`` plus its text, for readable assertions."""
+    return str(
+        page.evaluate(
+            """() => {
+              const el = document.activeElement;
+              if (!el || el === document.body) return "body";
+              const name = el.getAttribute("name");
+              const text = (el.innerText || "").trim().slice(0, 40);
+              return el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+                + (name ? "[" + name + "]" : "") + (text ? " " + text : "");
+            }"""
+        )
+    )
