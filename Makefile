@@ -67,7 +67,7 @@ bench: install ## Print the benchmark figures
 
 .PHONY: translations-extract
 translations-extract: install ## Update translations/messages.pot from the code and templates
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot portal
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 
 .PHONY: translations-update
 translations-update: translations-extract ## Update every language's .po file from messages.pot

@@ -59,7 +59,10 @@ OTHER_MARKER_SHAPE = "diamond"
 
 @dataclass(frozen=True)
 class Tick:
-    """A gridline from (x1, y1) to (x2, y2) and where its number is written."""
+    """A line from (x1, y1) to (x2, y2), and where its number is written.
+
+    Across the plot in a line chart; a short mark under the last bar in a bar chart.
+    """
 
     value: int
     x1: float

@@ -33,6 +33,7 @@ from portal.services import audit, settings
 from portal.services.errors import NotAllowed, NotFound
 
 INSTRUMENT_IDS = ("dialog", "reqol10")
+SAFETY_ITEM_CODES = frozenset({safety.REQOL_ITEM_CODE, safety.DIALOG_ITEM_CODE})
 
 
 def available_instruments() -> tuple[str, ...]:
@@ -149,7 +150,8 @@ def save_answer(user: User, response: MeasureResponse, item: Item, value: int | 
     if more_help is not None:
         answer.more_help = more_help
     answer.answered_at = response.updated_at = utcnow()
-    concern = _safety_check(response)
+    # Only the answer just given can call for support: once shown, the next questions carry on.
+    concern = _safety_check(response) if item.code in SAFETY_ITEM_CODES else safety.NO_CONCERN
     if concern.flag_key_worker:
         _raise_flags(user, response, concern.reasons)
     audit.record(user.id, "measure_answered", "measure_response", response.id)

@@ -11,6 +11,7 @@ error, an uncaught JavaScript error or a sub-resource (CSS, JS, image) that fail
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -255,6 +256,8 @@ def new_page(
         context = browser.new_context(base_url=live_server, **options)
         context.set_default_timeout(5_000)
         _watch(context, watch)
+        context.portal_options = options  # type: ignore[attr-defined] # for assert_accessible
+        context.portal_watch = watch  # type: ignore[attr-defined]
         contexts.append(context)
         return context.new_page()
 
@@ -297,17 +300,53 @@ def sign_in(page: Page, base_url: str, email: str, password: str = DEMO_PASSWORD
 
 
 def assert_accessible(page: Page) -> None:
-    """Run axe (WCAG 2.2 AA and below) on the page as it is now; fail listing every violation."""
+    """Run axe (WCAG 2.2 AA and below) on the page as it is now; fail listing every violation.
+
+    axe is JavaScript: in a context with JavaScript off (``no_js_phone``) Playwright cannot run
+    it (``page.evaluate`` waits for ever), so axe checks a copy of the page as it is now, in a
+    context of the same size with JavaScript on but every script removed: the no-JavaScript page.
+    """
+    options = getattr(page.context, "portal_options", {})
+    if options.get("java_script_enabled", True):
+        _run_axe(page, page.url)
+        return
+    copy = _copy_without_scripts(page, options)
+    try:
+        _run_axe(copy, f"{page.url} (with JavaScript off)")
+    finally:
+        copy.context.close()
+
+
+def _run_axe(page: Page, where: str) -> None:
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     violations = results.response["violations"]
     if violations:
-        lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+        lines = [f"{len(violations)} accessibility violation(s) on {where}:"]
         for violation in violations:
             targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
             lines.append(
                 f"- {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
             )
         pytest.fail("\n".join(lines), pytrace=False)
+
+
+def _copy_without_scripts(page: Page, options: dict[str, Any]) -> Page:
+    html = page.content()  # the DOM as it is now (this works with JavaScript off)
+    html = re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.DOTALL | re.IGNORECASE)
+    html = re.sub(r"</?noscript>", "", html, flags=re.IGNORECASE)  # shown when JavaScript is off
+    browser = page.context.browser
+    assert browser is not None
+    context = browser.new_context(**{**options, "java_script_enabled": True})
+    context.set_default_timeout(5_000)
+    _watch(context, page.context.portal_watch)  # type: ignore[attr-defined]
+    copy = context.new_page()
+    url = page.url
+    copy.route(
+        lambda requested: requested == url,
+        lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html),
+    )
+    copy.goto(url)
+    return copy
 
 
 def horizontal_overflow(page: Page, width: int = 320, height: int = 640) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.conftest import Demo, Page, expect, sign_in
+from tests.browser.conftest import Demo, Page, assert_accessible, expect, sign_in
 
 
 def test_sign_in_and_out_without_javascript(
@@ -14,6 +14,7 @@ def test_sign_in_and_out_without_javascript(
     sign_in(page, live_server, "service.user@example.test")
     # Then they see their home page
     expect(page.locator("h1")).to_contain_text("Your care")
+    assert_accessible(page)
     # And "Sign out" in the header is a real form that posts, with a CSRF token
     sign_out_form = page.locator("header form").filter(
         has=page.get_by_role("button", name="Sign out")

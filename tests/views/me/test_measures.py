@@ -274,3 +274,10 @@ def test_every_question_page_passes_the_page_checks(as_service_user: PageRequest
     count = 11
     for position in range(1, count + 1):
         as_service_user.get("me.answer_measure", response_id=response_id, position=position)
+
+
+def test_support_is_shown_for_the_worrying_answer_not_for_every_later_question(as_service_user: PageRequest) -> None:
+    response_id = _start(as_service_user, "reqol10")
+    assert "/support/" in _answer(as_service_user.client, response_id, 6, "4").headers["Location"]
+    later = _answer(as_service_user.client, response_id, 7, "2")
+    assert later.headers["Location"].endswith(f"/responses/{response_id}/questions/8")
