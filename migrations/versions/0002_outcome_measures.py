@@ -52,7 +52,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('service_user_id', sa.Integer(), nullable=False),
     sa.Column('instrument_id', sa.String(length=20), nullable=False),
-    sa.Column('instrument_version', sa.String(length=20), nullable=False),
+    sa.Column('instrument_version', sa.String(length=60), nullable=False),
     sa.Column('status', sa.Enum('in_progress', 'submitted', name='response_status', native_enum=False, length=20), nullable=False),
     sa.Column('mode', sa.Enum('self', 'in_session', name='completion_mode', native_enum=False, length=20), nullable=False),
     sa.Column('started_by_id', sa.Integer(), nullable=False),

@@ -35,7 +35,7 @@ class MeasureResponse(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     service_user_id: Mapped[int] = mapped_column(ForeignKey("service_user.id"), index=True)
     instrument_id: Mapped[str] = mapped_column(String(20))
-    instrument_version: Mapped[str] = mapped_column(String(20))
+    instrument_version: Mapped[str] = mapped_column(String(60))
     status: Mapped[ResponseStatus] = mapped_column(_enum(ResponseStatus, "response_status"),
                                                   default=ResponseStatus.IN_PROGRESS)
     mode: Mapped[CompletionMode] = mapped_column(_enum(CompletionMode, "completion_mode"),
