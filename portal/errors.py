@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -29,7 +29,5 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
 
 
 def _server_error(error: Exception) -> tuple[str, int]:
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error")
     return render_template("errors/500.html"), 500

@@ -45,7 +45,7 @@ def _add_headers(response: Response) -> Response:
     if request.is_secure:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     # Pages for signed-in people hold personal data: never cache them.
-    if current_user and current_user.is_authenticated and not request.path.startswith("/static/"):
+    if request.endpoint != "static" and current_user.is_authenticated:
         headers["Cache-Control"] = "no-store"
     response.vary.add("HX-Request")
     return response

@@ -46,9 +46,7 @@ def answer_question(flow: Flow, user: User, person: ServiceUser, response: Measu
         return _autosave(flow, user, response, item, form, position)
     if form.validate_on_submit():
         concern = measures.save_answer(user, response, item, form.chosen_value(), form.chosen_more_help())
-        next_position = measures.first_unanswered(response)
-        if position < len(measures.questions(instrument)) and (next_position is None or next_position <= position):
-            next_position = position + 1
+        next_position = measures.next_unanswered(response, after=position)
         if concern.show_support:
             return redirect_after_post(flow.url("measure_support", response_id=response.id,
                                                 position=next_position or 0))
@@ -68,7 +66,7 @@ def _autosave(flow: Flow, user: User, response: MeasureResponse, item: Any, form
     more_help = form.chosen_more_help() if "more_help" in form and not form.more_help.errors else None
     concern = measures.save_answer(user, response, item, value, more_help)
     if concern.show_support:
-        next_position = measures.first_unanswered(response) or 0
+        next_position = measures.next_unanswered(response, after=position) or 0
         return redirect_after_post(flow.url("measure_support", response_id=response.id, position=next_position))
     return render_template("measures/_save_status.html", saved=value is not None or more_help is not None)
 

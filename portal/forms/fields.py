@@ -6,6 +6,7 @@ the NHS.UK component with its label, hint and error message.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import current_app
@@ -95,8 +96,6 @@ class DateField(fields.Field):
             self.parse_error = False
             if any(self.raw.values()):
                 try:
-                    from datetime import date
-
                     self.data = date(int(self.raw["year"]), int(self.raw["month"]), int(self.raw["day"]))
                     if self.data.year < 1900:
                         raise ValueError

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from wtforms import ValidationError
+from wtforms.validators import StopValidation
 
 from portal.forms import messages
 
@@ -104,9 +105,6 @@ class Required:
     def __call__(self, form: Any, field: Any) -> None:
         data = field.data
         if data is None or (isinstance(data, str) and not data.strip()) or data == []:
-            field.errors[:] = []
-            from wtforms.validators import StopValidation
-
             raise StopValidation(str(self.message))
 
 

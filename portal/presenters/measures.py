@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from portal.instruments import reqol10
+from portal.instruments import dialog, reqol10
 from portal.instruments.definition import Instrument, Item
 from portal.models import MeasureResponse
 from portal.services import measures
@@ -62,6 +62,7 @@ def results(instrument: Instrument, response: MeasureResponse, history: list[Mea
         more_help = set(scores.get("more_help", []))
         return {
             "kind": "dialog",
+            "label": dialog.LABEL,
             "bar_rows": [(item.number, item.topic or item.text, answered[item.number].value)
                          for item in instrument.items],
             "highlighted": frozenset(more_help),
@@ -69,30 +70,24 @@ def results(instrument: Instrument, response: MeasureResponse, history: list[Mea
             "quality_of_life": scores.get("quality_of_life"),
             "treatment_satisfaction": scores.get("treatment_satisfaction"),
         }
-    totals = [r.scores["total"] for r in history if r.scores]
-    points = [(r.submitted_at.strftime("%-d %b %Y") if r.submitted_at else "", r.scores["total"])
-              for r in history if r.scores]
-    marks = {}
-    for index in range(1, len(totals)):
-        change = reqol10.reliable_change(totals[index - 1], totals[index])
-        if change != "no reliable change":
-            marks[index] = change
-    previous = None
-    for earlier in reversed(history):
-        if earlier.id != response.id and earlier.submitted_at and response.submitted_at \
-                and earlier.submitted_at <= response.submitted_at:
-            previous = earlier
-            break
-    change = (reqol10.reliable_change(previous.scores["total"], scores["total"])
-              if previous and previous.scores else None)
+    scored = [r for r in history if r.scores]
+    totals = [r.scores["total"] for r in scored]
+    points = [(r.submitted_at.strftime("%-d %b %Y") if r.submitted_at else "", r.scores["total"]) for r in scored]
+    changes = [reqol10.reliable_change(before, after) for before, after in zip(totals, totals[1:], strict=False)]
+    marks = {index: change for index, change in enumerate(changes, start=1) if change != "no reliable change"}
+    # History is oldest first: the one before this response, if any, is what it is compared with.
+    index = next((i for i, r in enumerate(scored) if r.id == response.id), None)
+    previous = scored[index - 1] if index else None
+    change = reqol10.reliable_change(previous.scores["total"], scores["total"]) if previous else None
     physical_item = instrument.item_by_code(reqol10.PHYSICAL_HEALTH_CODE)
     physical = answered.get(physical_item.number)
     return {
         "kind": "reqol10",
+        "label": reqol10.LABEL,
         "total": scores["total"],
         "clinical_range": scores["clinical_range"],
         "cutoff": reqol10.CLINICAL_CUTOFF,
-        "previous_total": previous.scores["total"] if previous and previous.scores else None,
+        "previous_total": previous.scores["total"] if previous else None,
         "change": change,
         "points": points,
         "marks": marks,

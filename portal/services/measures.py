@@ -73,12 +73,16 @@ def own_response(person: ServiceUser, response_id: int) -> MeasureResponse:
     return response
 
 
-def in_progress(person: ServiceUser, instrument_id: str) -> MeasureResponse | None:
+def in_progress(person: ServiceUser, instrument_id: str,
+                mode: CompletionMode = CompletionMode.SELF) -> MeasureResponse | None:
+    """The unfinished response of this kind: one done alone and one done in session are kept apart,
+    so a key worker never takes over answers the person started on their own."""
     return db.session.scalar(
         select(MeasureResponse).where(
             MeasureResponse.service_user_id == person.id,
             MeasureResponse.instrument_id == instrument_id,
             MeasureResponse.status == ResponseStatus.IN_PROGRESS,
+            MeasureResponse.mode == mode,
         ).order_by(MeasureResponse.id.desc())
     )
 
@@ -102,7 +106,7 @@ def history(person: ServiceUser, instrument_id: str) -> list[MeasureResponse]:
 def start_or_resume(user: User, person: ServiceUser, instrument_id: str,
                     mode: CompletionMode = CompletionMode.SELF) -> MeasureResponse:
     instrument = instrument_for(instrument_id)
-    existing = in_progress(person, instrument_id)
+    existing = in_progress(person, instrument_id, mode)
     if existing is not None:
         return existing
     response = MeasureResponse(
@@ -182,15 +186,27 @@ def _raise_flags(user: User, response: MeasureResponse, reasons: tuple[str, ...]
         audit.record(user.id, "safety_flag_raised", "safety_flag", flag.id)
 
 
-def first_unanswered(response: MeasureResponse) -> int | None:
-    """The position of the first question still to answer, or None when all are answered."""
+def unanswered_positions(response: MeasureResponse) -> list[int]:
     instrument = settings.instrument(response.instrument_id)
     answered = answers_by_number(response)
-    for position, item in enumerate(questions(instrument), start=1):
-        answer = answered.get(item.number)
-        if answer is None or (asks_more_help(instrument) and answer.more_help is None):
-            return position
-    return None
+    return [
+        position
+        for position, item in enumerate(questions(instrument), start=1)
+        if (answer := answered.get(item.number)) is None
+        or (asks_more_help(instrument) and answer.more_help is None)
+    ]
+
+
+def first_unanswered(response: MeasureResponse) -> int | None:
+    """The position of the first question still to answer, or None when all are answered."""
+    return next(iter(unanswered_positions(response)), None)
+
+
+def next_unanswered(response: MeasureResponse, after: int) -> int | None:
+    """The next question to answer after this one (wrapping round), or None when all are answered:
+    then the person goes to check their answers, which is also where a "Change" link returns."""
+    remaining = unanswered_positions(response)
+    return next((p for p in remaining if p > after), next(iter(remaining), None))
 
 
 # Submitting and correcting -------------------------------------------------------------------
@@ -368,6 +384,13 @@ def open_flags(service_user_ids: list[int]) -> list[SafetyFlag]:
         select(SafetyFlag).where(SafetyFlag.service_user_id.in_(service_user_ids),
                                  SafetyFlag.acknowledged_at.is_(None)).order_by(SafetyFlag.raised_at)
     ))
+
+
+def open_flag(person: ServiceUser, flag_id: int) -> SafetyFlag:
+    flag = db.session.get(SafetyFlag, flag_id)
+    if flag is None or flag.service_user_id != person.id or flag.acknowledged_at is not None:
+        raise NotFound
+    return flag
 
 
 def acknowledge_flag(user: User, flag: SafetyFlag, now: datetime | None = None) -> None:

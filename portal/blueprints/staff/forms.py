@@ -1,9 +1,12 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import ValidationError
 
 from portal.forms import messages
-from portal.forms.fields import EmailField, RadioField
-from portal.forms.validators import Email, Required
+from portal.forms.fields import DateField, EmailField, RadioField, TextAreaField
+from portal.forms.validators import Email, MaxLength, Required
 
 
 class InvitationForm(FlaskForm):
@@ -14,13 +17,6 @@ class InvitationForm(FlaskForm):
         validators=[Required(messages.ENTER_EMAIL), Email()],
     )
 
-
-from datetime import date  # noqa: E402
-
-from wtforms import ValidationError  # noqa: E402
-
-from portal.forms.fields import DateField, TextAreaField  # noqa: E402
-from portal.forms.validators import MaxLength  # noqa: E402
 
 
 def _future_date(form: FlaskForm, field: DateField) -> None:

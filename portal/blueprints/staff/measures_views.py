@@ -57,7 +57,7 @@ def assign_measure(service_user_id: int):  # type: ignore[no-untyped-def]
     if assign.validate_on_submit():
         measures.assign(current_user, person, assign.instrument.data, assign.due_on.data)
         flash(_("Questionnaire asked for."), "info")
-        return redirect_after_post(questionnaire.Flow("staff", {"service_user_id": person.id}).url("service_user_measures"))
+        return redirect_after_post(_flow(person.id).url("service_user_measures"))
     return _page(person, assign, defer)
 
 
@@ -77,10 +77,7 @@ def defer_measure(service_user_id: int):  # type: ignore[no-untyped-def]
 @roles(*STAFF)
 def acknowledge_flag(service_user_id: int, flag_id: int) -> Response:
     person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
-    flag = next((f for f in measures.open_flags([person.id]) if f.id == flag_id), None)
-    if flag is None:
-        raise NotFound
-    measures.acknowledge_flag(current_user, flag)
+    measures.acknowledge_flag(current_user, measures.open_flag(person, flag_id))
     flash(_("Marked as seen."), "info")
     return redirect_after_post(_flow(person.id).url("service_user_measures"))
 

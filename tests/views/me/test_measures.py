@@ -281,3 +281,26 @@ def test_support_is_shown_for_the_worrying_answer_not_for_every_later_question(a
     assert "/support/" in _answer(as_service_user.client, response_id, 6, "4").headers["Location"]
     later = _answer(as_service_user.client, response_id, 7, "2")
     assert later.headers["Location"].endswith(f"/responses/{response_id}/questions/8")
+
+
+def test_in_session_dialog_never_takes_over_answers_started_alone(
+    app: Flask, service_user, as_service_user: PageRequest, as_key_worker: PageRequest  # type: ignore[no-untyped-def]
+) -> None:
+    own_id = _start(as_service_user, "dialog")
+    _answer(as_service_user.client, own_id, 1, "5", "no")
+    started = as_key_worker.client.post(f"/staff/service-users/{service_user.id}/measures/dialog/session")
+    session_page = as_key_worker.client.get(started.headers["Location"])
+    assert session_page.status_code == 200
+    in_session = db.session.scalar(select(MeasureResponse).where(MeasureResponse.mode == CompletionMode.IN_SESSION))
+    assert in_session.id != own_id
+    # And the service user still carries on with their own.
+    assert as_service_user.client.post("/me/measures/dialog").headers["Location"].endswith(
+        f"/responses/{own_id}/questions/2")
+
+
+def test_changing_an_answer_from_the_check_page_goes_back_to_it(as_service_user: PageRequest) -> None:
+    response_id = _start(as_service_user, "reqol10")
+    for position in range(1, 12):
+        _answer(as_service_user.client, response_id, position, "0" if position == 6 else "2")
+    changed = _answer(as_service_user.client, response_id, 3, "1")
+    assert changed.headers["Location"].endswith(f"/responses/{response_id}/check")
