@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, redirect, request
+from flask import redirect, request
+from werkzeug.wrappers import Response
 
 
 def wants_fragment() -> bool:

@@ -8,7 +8,7 @@ from functools import cache
 
 from portal.extensions import db
 from portal.forms.validators import is_valid_nhs_number
-from portal.models import Carer, CarerLink, CarePathway, Role, ServiceUser, StaffMember, Team, User
+from portal.models import CarePathway, Carer, CarerLink, Role, ServiceUser, StaffMember, Team, User
 from portal.services.accounts import hash_password
 
 PASSWORD = "correct-horse-battery"

@@ -31,8 +31,8 @@ class StringField(fields.StringField):
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         super().process_formdata(valuelist)
-        if isinstance(self.data, str):
-            self.data = self.data.strip()
+        if isinstance(self.data, str):  # type: ignore[has-type]
+            self.data = self.data.strip()  # type: ignore[has-type]
 
 
 class EmailField(StringField):
@@ -56,7 +56,7 @@ class RadioField(fields.RadioField):
 
     def pre_validate(self, form: Any) -> None:
         # Our Required validator gives the message; an unknown value is treated as no answer.
-        if self.data is not None and not any(self.data == value for value, _ in self.choices):
+        if self.data is not None and not any(self.data == value for value, _ in self.choices):  # type: ignore[has-type]
             self.data = None
 
 
@@ -79,6 +79,7 @@ class DateField(fields.Field):
     def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
         self.raw = {"day": "", "month": "", "year": ""}
+        self.data: date | None = None
         self.parse_error = False
 
     @property
@@ -86,7 +87,7 @@ class DateField(fields.Field):
         return f"{self.id}-day"
 
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:  # type: ignore[override]
-        self.process_errors = []
+        self.process_errors: list[str] = []
         self.data = data if data is not fields.core.unset_value else None
         if self.data is not None:
             self.raw = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}

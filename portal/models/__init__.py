@@ -15,9 +15,9 @@ from portal.models.measures import (
 from portal.models.outbox import OutboxMessage, OutboxStatus
 from portal.models.people import (
     STAFF_ROLES,
+    CarePathway,
     Carer,
     CarerLink,
-    CarePathway,
     Role,
     ServiceUser,
     StaffMember,

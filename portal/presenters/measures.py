@@ -71,14 +71,15 @@ def results(instrument: Instrument, response: MeasureResponse, history: list[Mea
             "treatment_satisfaction": scores.get("treatment_satisfaction"),
         }
     scored = [r for r in history if r.scores]
-    totals = [r.scores["total"] for r in scored]
-    points = [(r.submitted_at.strftime("%-d %b %Y") if r.submitted_at else "", r.scores["total"]) for r in scored]
+    totals: list[int] = [(r.scores or {})["total"] for r in scored]
+    points = [(r.submitted_at.strftime("%-d %b %Y") if r.submitted_at else "", total)
+              for r, total in zip(scored, totals, strict=True)]
     changes = [reqol10.reliable_change(before, after) for before, after in zip(totals, totals[1:], strict=False)]
     marks = {index: change for index, change in enumerate(changes, start=1) if change != "no reliable change"}
     # History is oldest first: the one before this response, if any, is what it is compared with.
     index = next((i for i, r in enumerate(scored) if r.id == response.id), None)
-    previous = scored[index - 1] if index else None
-    change = reqol10.reliable_change(previous.scores["total"], scores["total"]) if previous else None
+    previous_total = totals[index - 1] if index else None
+    change = reqol10.reliable_change(previous_total, scores["total"]) if previous_total is not None else None
     physical_item = instrument.item_by_code(reqol10.PHYSICAL_HEALTH_CODE)
     physical = answered.get(physical_item.number)
     return {
@@ -87,7 +88,7 @@ def results(instrument: Instrument, response: MeasureResponse, history: list[Mea
         "total": scores["total"],
         "clinical_range": scores["clinical_range"],
         "cutoff": reqol10.CLINICAL_CUTOFF,
-        "previous_total": previous.scores["total"] if previous else None,
+        "previous_total": previous_total,
         "change": change,
         "points": points,
         "marks": marks,

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Carer, CarerLink, CarePathway, Role, ServiceUser, StaffMember, Team, User
+from portal.models import CarePathway, Carer, CarerLink, Role, ServiceUser, StaffMember, Team, User
 from portal.services.accounts import hash_password
 
 DEMO_PASSWORD = "demo-password-2026"

@@ -23,7 +23,7 @@ def staff_member_of(user: User) -> StaffMember:
     return user.staff_member
 
 
-def _visible_to_staff(user: User) -> Select[tuple[ServiceUser]]:
+def _visible_to_staff(user: User) -> Select[ServiceUser]:
     """Key workers see their own caseload; team leads see their whole team."""
     staff = staff_member_of(user)
     query = select(ServiceUser)

@@ -4,6 +4,7 @@ safety flags, and DIALOG completed together in session."""
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from flask import flash, render_template
 from flask_babel import gettext as _
@@ -55,7 +56,7 @@ def assign_measure(service_user_id: int):  # type: ignore[no-untyped-def]
     person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
     assign, defer = _forms()
     if assign.validate_on_submit():
-        measures.assign(current_user, person, assign.instrument.data, assign.due_on.data)
+        measures.assign(current_user, person, str(assign.instrument.data), cast(date, assign.due_on.data))
         flash(_("Questionnaire asked for."), "info")
         return redirect_after_post(_flow(person.id).url("service_user_measures"))
     return _page(person, assign, defer)
@@ -67,7 +68,9 @@ def defer_measure(service_user_id: int):  # type: ignore[no-untyped-def]
     person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
     assign, defer = _forms()
     if defer.validate_on_submit():
-        measures.defer(current_user, person, defer.instrument.data, defer.reason.data, defer.until.data)
+        measures.defer(
+            current_user, person, str(defer.instrument.data), str(defer.reason.data), cast(date, defer.until.data)
+        )
         flash(_("Marked as not the right time."), "info")
         return redirect_after_post(_flow(person.id).url("service_user_measures"))
     return _page(person, assign, defer)

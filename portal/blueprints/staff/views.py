@@ -57,7 +57,7 @@ def invite(service_user_id: int) -> str:
                 days=current_app.config["INVITATION_DAYS"],
             )
         else:
-            link = people.carer_link_for_staff(current_user, person.id, int(form.invitee.data.split("-")[1]))
+            link = people.carer_link_for_staff(current_user, person.id, int(str(form.invitee.data).split("-")[1]))
             created = accounts.create_invitation(
                 current_user, form.email.data, Role.CARER, carer_id=link.carer_id,
                 days=current_app.config["INVITATION_DAYS"],
