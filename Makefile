@@ -63,7 +63,8 @@ lint: install ## Lint, check formatting and types
 
 .PHONY: bench
 bench: install ## Print the benchmark figures
-	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+	@scripts="$(wildcard bench/*.py)"; [ -n "$$scripts" ] || echo "No benchmarks yet (see bench/README.md)"; \
+	for script in $$scripts; do $(BIN)/python $$script || exit 1; done
 
 .PHONY: translations-extract
 translations-extract: install ## Update translations/messages.pot from the code and templates
