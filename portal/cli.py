@@ -8,6 +8,12 @@ from flask import Flask, current_app
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    from portal.record.cli import sync
+
+    app.cli.add_command(sync)
+    from portal.notify.cli import reminders
+
+    app.cli.add_command(reminders)
 
 
 @click.command("seed-demo")

@@ -42,10 +42,66 @@ class Config:
     INSTRUMENT_CONTENT_DIR = ""
     # Per-trust safety thresholds (see portal/instruments/safety.py); empty = the defaults.
     SAFETY_THRESHOLDS: dict[str, int] = {}
+    # Goal Based Outcomes: a change of this many points or more is reliable (DOMAIN.md).
+    GBO_RELIABLE_CHANGE = 3
+    # Let a service user choose to show their safety plan on their own phone without signing in
+    # (a hashed token in a long-lived cookie). Off unless the trust turns it on.
+    SAFETY_PLAN_ON_TRUSTED_DEVICE = False
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
     LANGUAGES = ("en",)
     WTF_CSRF_TIME_LIMIT = None
+    # The clinical record (portal/record/, README "Clinical record"): "local" or "fhir".
+    RECORD_ADAPTER = "local"
+    # The trust's base URI for the portal's business identifiers on resources it sends.
+    RECORD_IDENTIFIER_BASE = "https://portal.example.nhs.uk/Id"
+    FHIR_BASE_URL = ""
+    FHIR_AUTH = "none"  # "none", "bearer" or "client_credentials"
+    FHIR_BEARER_TOKEN = ""
+    FHIR_TOKEN_URL = ""
+    FHIR_CLIENT_ID = ""
+    FHIR_CLIENT_SECRET = ""
+    FHIR_SCOPE = ""
+    FHIR_TIMEOUT_SECONDS = 10.0
+    FHIR_CONNECT_TIMEOUT_SECONDS = 5.0
+    FHIR_VERIFY_TLS = True
+    FHIR_CA_BUNDLE = ""  # a PEM file of trusted CAs (e.g. the HSCN one); empty = the system's
+    # The outbox worker (flask --app portal sync run).
+    SYNC_MAX_ATTEMPTS = 20
+    SYNC_BACKOFF_BASE_SECONDS = 2.0
+    SYNC_BACKOFF_MAX_SECONDS = 1800.0
+    SYNC_LEASE_SECONDS = 120.0
+    SYNC_BATCH_SIZE = 20
+    SYNC_POLL_SECONDS = 5.0
+    SYNC_PULL_EVERY_MINUTES = 60
+    # Longest a sign-in waits for the pull from the record before the scheduled pull takes over.
+    SYNC_SIGN_IN_SECONDS = 2.0
+    # Reminders (portal/notify/, README "Reminders"): "local" records messages in the database;
+    # "govuk_notify" sends them through GOV.UK Notify.
+    NOTIFIER = "local"
+    NOTIFY_API_KEY = ""
+    NOTIFY_BASE_URL = "https://api.notifications.service.gov.uk"
+    NOTIFY_SMS_TEMPLATE_ID = ""
+    NOTIFY_EMAIL_TEMPLATE_ID = ""
+    NOTIFY_SMS_SENDER_ID = ""
+    NOTIFY_EMAIL_REPLY_TO_ID = ""
+    # Templates for invitations sent by message; unset with Notify: invitations are not offered by message.
+    NOTIFY_INVITATION_SMS_TEMPLATE_ID = ""
+    NOTIFY_INVITATION_EMAIL_TEMPLATE_ID = ""
+    NOTIFY_TIMEOUT_SECONDS = 10.0
+    # The portal's public address, for the links in messages (no trailing slash).
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    REMINDER_MIN_DAYS_BETWEEN = 3
+    REMINDER_MAX_PER_TASK = 3
+    REMINDER_DAYS_BEFORE_DUE = 7
+    REMINDER_CARER_VIEWS_DAYS_BEFORE = 21  # ask carers for their views this long before a care plan review
+    REMINDER_QUIET_FROM = "20:00"  # default quiet hours, UK time; each person can choose their own
+    REMINDER_QUIET_UNTIL = "08:00"
+    REMINDER_TIMEZONE = "Europe/London"
+    REMINDER_SEND_MAX_ATTEMPTS = 8
+    REMINDER_BACKOFF_BASE_SECONDS = 60.0
+    REMINDER_BACKOFF_MAX_SECONDS = 3600.0
+    REMINDER_UNSUBSCRIBE_LINK_DAYS = 365
 
     @property
     def SQLALCHEMY_DATABASE_URI(self) -> str:  # noqa: N802 - Flask-SQLAlchemy's name
@@ -78,7 +134,7 @@ CONFIGS: dict[str, type[Config]] = {
     "production": ProductionConfig,
 }
 
-_CASTS: dict[type, Any] = {bool: _bool, int: int, str: str}
+_CASTS: dict[type, Any] = {bool: _bool, int: int, float: float, str: str}
 
 
 def load_config(name: str | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -110,3 +166,16 @@ def check_safe(settings: dict[str, Any]) -> None:
         raise ConfigError("Set PORTAL_SECRET_KEY to a random value of 32 characters or more.")
     if settings["DEMO_DATA"]:
         raise ConfigError("Demo data must not be enabled in production (PORTAL_DEMO_DATA).")
+    if settings.get("RECORD_ADAPTER") == "fhir":
+        if not str(settings.get("FHIR_BASE_URL", "")).startswith("https://"):
+            raise ConfigError("PORTAL_FHIR_BASE_URL must be an https:// address in production.")
+        if not settings.get("FHIR_VERIFY_TLS", True):
+            raise ConfigError("PORTAL_FHIR_VERIFY_TLS must stay on in production.")
+    if settings.get("NOTIFIER") == "govuk_notify":
+        missing = [key for key in ("NOTIFY_API_KEY", "NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID")
+                   if not settings.get(key)]
+        if missing:
+            names = ", ".join(f"PORTAL_{key}" for key in missing)
+            raise ConfigError(f"Set {names} to send reminders by GOV.UK Notify.")
+        if not str(settings.get("PUBLIC_BASE_URL", "")).startswith("https://"):
+            raise ConfigError("PORTAL_PUBLIC_BASE_URL must be the portal's https:// address to send reminders.")

@@ -10,10 +10,16 @@ from flask_babel import lazy_gettext as _l
 from portal.models import Role
 
 _NAV: dict[Role, list[tuple[str, Any]]] = {
-    Role.SERVICE_USER: [("me.home", _l("Home")), ("me.measures_list", _l("Questionnaires"))],
-    Role.CARER: [("carer.home", _l("Home"))],
+    # The safety plan comes straight after Home, so on a phone it is never folded away into "More".
+    Role.SERVICE_USER: [("me.home", _l("Home")), ("me.safety_plan", _l("My safety plan")),
+                        ("me.goals_page", _l("Goals")), ("me.care_plan", _l("Care plan")),
+                        ("me.measures_list", _l("Questionnaires")),
+                        ("me.carers_list", _l("Carers"))],
+    Role.CARER: [("carer.home", _l("Home")), ("carer.details", _l("Your details"))],
     Role.KEY_WORKER: [("staff.home", _l("My caseload"))],
-    Role.TEAM_LEAD: [("staff.home", _l("Team"))],
+    Role.TEAM_LEAD: [
+        ("staff.home", _l("Team")), ("staff.team", _l("Key workers")), ("staff.team_report", _l("Report")),
+    ],
     Role.ADMIN: [("admin.home", _l("Admin"))],
 }
 

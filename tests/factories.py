@@ -91,3 +91,40 @@ def create_carer(service_user: ServiceUser | None = None, relationship: str = "P
                                  relationship_type=relationship))
         db.session.flush()
     return carer
+
+
+def link_of(carer: Carer, service_user: ServiceUser) -> CarerLink:
+    from sqlalchemy import select
+
+    return db.session.scalars(
+        select(CarerLink).where(CarerLink.carer_id == carer.id, CarerLink.service_user_id == service_user.id)
+    ).one()
+
+
+def create_consent(carer: Carer, service_user: ServiceUser, scopes: tuple[str, ...] = (),
+                   recorded_by: User | None = None, in_person: bool = False, **values: object) -> object:
+    """A consent decision, written directly (services.carers.change_consent is tested on its own)."""
+    from portal.models import CarerConsent
+
+    by = recorded_by or service_user.user
+    assert by is not None
+    decision = CarerConsent(
+        carer_link_id=link_of(carer, service_user).id, recorded_by_id=by.id, recorded_by_role=by.role,
+        in_person=in_person, **{scope: scope in scopes for scope in ("involvement", "goals", "care_plan", "safety_plan")},
+        **values,
+    )
+    db.session.add(decision)
+    db.session.flush()
+    return decision
+
+
+def create_contribution(carer: Carer, service_user: ServiceUser, private: tuple[str, ...] = (),
+                        **texts: object) -> object:
+    from portal.models import CarerContribution
+
+    texts = texts or {"how_things_have_been": "Better this month", "worries": "Money is tight"}
+    contribution = CarerContribution(carer_id=carer.id, service_user_id=service_user.id, **texts,
+                                     **{f"{part}_private": True for part in private})
+    db.session.add(contribution)
+    db.session.flush()
+    return contribution

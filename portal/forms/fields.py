@@ -60,6 +60,17 @@ class RadioField(fields.RadioField):
             self.data = None
 
 
+class CheckboxesField(fields.SelectMultipleField):
+    """NHS.UK checkboxes: choose any number of options."""
+
+    widget = NHSWidget("checkboxes_field")
+
+    def pre_validate(self, form: Any) -> None:
+        # Unknown values are dropped rather than reported: nobody can fix a value they cannot see.
+        allowed = {str(value) for value, _ in self.choices}  # type: ignore[union-attr]
+        self.data = [value for value in (self.data or []) if value in allowed]  # type: ignore[has-type]
+
+
 class BooleanField(fields.BooleanField):
     widget = NHSWidget("single_checkbox")
 

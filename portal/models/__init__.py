@@ -2,6 +2,10 @@
 
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
+from portal.models.care_plans import CarePlan, CarePlanEntry, CarePlanVersion, Section, SupportKind
+from portal.models.carers import CONTRIBUTION_PARTS, CarerConsent, CarerContribution
+from portal.models.goals import Agreement, AuthorRole, Goal, GoalChange, GoalRating, GoalStatus
+from portal.models.handover import AssignmentSource, KeyWorkerAssignment
 from portal.models.invitation import Invitation
 from portal.models.measures import (
     CompletionMode,
@@ -18,14 +22,57 @@ from portal.models.people import (
     CarePathway,
     Carer,
     CarerLink,
+    ContactMethod,
     Role,
     ServiceUser,
     StaffMember,
     Team,
     User,
 )
+from portal.models.record import (
+    CarerDetailConflict,
+    CarerRecordLink,
+    ConflictStatus,
+    PatientRecordSync,
+    RecordSyncProblem,
+)
+from portal.models.reminders import (
+    ConsentSource,
+    ContactPreference,
+    LocalMessage,
+    NotificationStatus,
+    ReminderNotification,
+)
+from portal.models.safety_plans import SAFETY_PLAN_STEPS, SafetyPlan, SafetyPlanDevice, SafetyPlanRevision
+from portal.models.sessions import CareSession, DialogPlusArea
 
 __all__ = [
+    "ConsentSource",
+    "ContactPreference",
+    "LocalMessage",
+    "NotificationStatus",
+    "ReminderNotification",
+    "CONTRIBUTION_PARTS",
+    "CarerConsent",
+    "CarerContribution",
+    "ContactMethod",
+    "SAFETY_PLAN_STEPS",
+    "Agreement",
+    "AuthorRole",
+    "CarePlan",
+    "CarePlanEntry",
+    "CarePlanVersion",
+    "CareSession",
+    "DialogPlusArea",
+    "Goal",
+    "GoalChange",
+    "GoalRating",
+    "GoalStatus",
+    "SafetyPlan",
+    "SafetyPlanDevice",
+    "SafetyPlanRevision",
+    "Section",
+    "SupportKind",
     "STAFF_ROLES",
     "AuditEvent",
     "Base",
@@ -40,8 +87,15 @@ __all__ = [
     "Carer",
     "CarerLink",
     "Invitation",
+    "AssignmentSource",
+    "KeyWorkerAssignment",
     "OutboxMessage",
     "OutboxStatus",
+    "CarerDetailConflict",
+    "CarerRecordLink",
+    "ConflictStatus",
+    "PatientRecordSync",
+    "RecordSyncProblem",
     "Role",
     "ServiceUser",
     "StaffMember",

@@ -146,6 +146,15 @@ class ServiceUser(Base):
         return self.preferred_name or self.given_name
 
 
+class ContactMethod(enum.StrEnum):
+    """How a carer would like the team to get in touch."""
+
+    PHONE = "phone"
+    TEXT = "text"
+    EMAIL = "email"
+    LETTER = "letter"
+
+
 class Carer(Base):
     __tablename__ = "carer"
 
@@ -153,7 +162,18 @@ class Carer(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str] = mapped_column(String(20), default="")
+    mobile: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+    address: Mapped[str] = mapped_column(String(400), default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    preferred_contact: Mapped[ContactMethod | None] = mapped_column(
+        Enum(ContactMethod, name="contact_method", native_enum=False, length=10,
+             values_callable=lambda e: [m.value for m in e])
+    )
+    contact_times: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(60), default="")
+    interpreter_needed: Mapped[bool] = mapped_column(default=False)
+    young_carer: Mapped[bool] = mapped_column(default=False)
     details_confirmed_on: Mapped[date | None]
 
     user: Mapped[User | None] = relationship(back_populates="carer")

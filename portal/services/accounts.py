@@ -15,7 +15,8 @@ from portal.extensions import db
 from portal.models import Invitation, Role, User
 from portal.models.base import utcnow
 from portal.models.people import new_session_token
-from portal.services import audit
+from portal.record import sync as record_sync
+from portal.services import audit, safety_plans
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified when no account matches, so a wrong email takes as long as a wrong password.
@@ -56,6 +57,8 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_signed_in_at = utcnow()
     audit.record(user.id, "signed_in", "user", user.id)
     db.session.commit()
+    # After the commit: bring in what the clinical record knows. Never raises; gives up quickly.
+    record_sync.pull_for_user(user)
     return user
 
 
@@ -71,6 +74,7 @@ def change_password(user: User, current_password: str, new_password: str) -> boo
         return False
     user.password_hash = hash_password(new_password)
     user.session_token = new_session_token()
+    safety_plans.revoke_devices(user)  # a phone trusted to show the safety plan must be set up again
     audit.record(user.id, "password_changed", "user", user.id)
     db.session.commit()
     return True
@@ -126,8 +130,9 @@ class InvitationProblem(Exception):
     """The code is wrong, used or expired (one message for all, to give nothing away)."""
 
 
-def accept_invitation(email: str, code: str, password: str, now: datetime | None = None) -> User:
-    now = now or utcnow()
+def usable_invitation(code: str, email: str, now: datetime) -> Invitation:
+    """The invitation this code is for, if it is unused, in date and for this email address;
+    InvitationProblem otherwise."""
     invitation = db.session.scalar(select(Invitation).where(Invitation.code_hash == _hash_code(code)))
     if (
         invitation is None
@@ -136,6 +141,12 @@ def accept_invitation(email: str, code: str, password: str, now: datetime | None
         or invitation.email != normalise_email(email)
     ):
         raise InvitationProblem
+    return invitation
+
+
+def accept_invitation(email: str, code: str, password: str, now: datetime | None = None) -> User:
+    now = now or utcnow()
+    invitation = usable_invitation(code, email, now)
     if find_user_by_email(email) is not None:
         raise InvitationProblem
     user = User(email=invitation.email, password_hash=hash_password(password), role=invitation.role)

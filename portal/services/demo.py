@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import CarePathway, Carer, CarerLink, Role, ServiceUser, StaffMember, Team, User
+from portal.models import (
+    CarePathway,
+    Carer,
+    CarerConsent,
+    CarerContribution,
+    CarerLink,
+    ContactMethod,
+    Role,
+    ServiceUser,
+    StaffMember,
+    Team,
+    User,
+)
 from portal.services.accounts import hash_password
 
 DEMO_PASSWORD = "demo-password-2026"
@@ -73,6 +85,125 @@ def load_demo_data() -> int:
         Carer, {"email": "carer@example.test"}, name="Jo Taylor", phone="07700900123",
         user_id=account("carer@example.test", Role.CARER).id,
     )
-    make(CarerLink, {"carer_id": jo.id, "service_user_id": sam.id}, relationship_type="Mother")
+    jo_link = make(CarerLink, {"carer_id": jo.id, "service_user_id": sam.id}, relationship_type="Mother")
+    _demo_carers(make, jo, jo_link, sam)
+    _demo_safety_plan(make, sam)
+    _demo_goals_and_care_plan(make, sam, priya)
+    _demo_caseload(make, sam, priya)
+    _demo_reminders(make, sam)
     db.session.commit()
     return created
+
+
+def _demo_carers(make, jo: Carer, jo_link: CarerLink, sam: ServiceUser) -> None:  # type: ignore[no-untyped-def]
+    """Jo (Sam's mother): details last checked over a year ago, so she is asked to confirm them;
+    Sam shares that he is under the team and his goals; one contribution with a private part."""
+    if jo.details_confirmed_on is None:
+        jo.mobile, jo.phone = jo.phone or "07700900123", ""
+        jo.postcode, jo.preferred_contact = "LS6 2AB", ContactMethod.TEXT
+        jo.language, jo.contact_times = "English", "Weekday evenings"
+        jo.details_confirmed_on = date.today() - timedelta(days=430)
+    make(CarerConsent, {"carer_link_id": jo_link.id}, involvement=True, goals=True,
+         recorded_by_id=sam.user_id, recorded_by_role=Role.SERVICE_USER, in_person=False)
+    make(
+        CarerContribution, {"carer_id": jo.id, "service_user_id": sam.id},
+        how_things_have_been="Sam has been sleeping better since the new routine, but he still finds mornings hard.",
+        what_helps="Walking the dog together in the evening. Knowing what is happening each day.",
+        warning_signs="He stops answering his phone and stays in his room.",
+        worries="I worry about him being on his own when I am away next month.",
+        worries_private=True,
+        wanted_from_team="A call before the review so I know what to expect.",
+        own_needs="I am tired. I would like to know what support there is for me.",
+        wants_carers_assessment=True,
+    )
+
+
+def _demo_safety_plan(make, sam: ServiceUser) -> None:  # type: ignore[no-untyped-def]
+    """Sam's safety plan, in his own words, made with Priya."""
+    from portal.models import SafetyPlan
+
+    make(
+        SafetyPlan, {"service_user_id": sam.id}, updated_by_id=sam.user_id, version=1,
+        warning_signs="I stop sleeping and stay in my room. I stop answering my phone.",
+        cope_on_my_own="Walk Bess round the park. Put my headphones on. Have a hot shower.",
+        people_and_places="The café on Otley Road. Football on a Saturday with my cousin Dan.",
+        people_to_ask="Mum (Jo) 07700 900123. Dan 07700 900456.",
+        professionals="Priya, my key worker: 0113 496 0000 (Monday to Friday, 9 to 5). "
+                      "At night: call 111 and choose option 2.",
+        safer_surroundings="Mum keeps my tablets and gives me a week at a time.",
+        reasons_for_living="Bess. My little nephew. Seeing Leeds United win at Elland Road.",
+    )
+
+
+def _demo_goals_and_care_plan(make, sam: ServiceUser, priya: StaffMember) -> None:  # type: ignore[no-untyped-def]
+    """One goal agreed with Priya and rated twice; a care plan agreed once, with a new draft since."""
+    from portal.instruments import gbo
+    from portal.models import (
+        Agreement,
+        AuthorRole,
+        CarePlan,
+        CarePlanEntry,
+        CarePlanVersion,
+        Goal,
+        GoalRating,
+        GoalStatus,
+        Section,
+    )
+    from portal.models.base import utcnow
+    from portal.services import care_plans
+
+    started = date.today() - timedelta(days=85)
+    goal = make(
+        Goal, {"service_user_id": sam.id, "text": "Get back to football on Saturdays"},
+        written_by_id=sam.user_id, owner=AuthorRole.SERVICE_USER, agreement=Agreement.TOGETHER,
+        status=GoalStatus.ACTIVE, what_will_help="Going with Dan. Leaving early so I am not rushed.",
+        who_will_help=["me", "carer"], next_review_on=gbo.next_review_date(started, 3),
+    )
+    if not goal.ratings:
+        now = utcnow()
+        goal.ratings = [
+            GoalRating(rating=2, rated_by_id=sam.user_id, rated_by_role=AuthorRole.SERVICE_USER,
+                       rated_at=now - timedelta(days=85)),
+            GoalRating(rating=5, rated_by_id=sam.user_id, rated_by_role=AuthorRole.SERVICE_USER,
+                       rated_at=now - timedelta(days=30)),
+        ]
+    plan = make(CarePlan, {"service_user_id": sam.id})
+    if not plan.entries:
+        for section, text, author, role in [
+            (Section.WHAT_MATTERS, "My dog Bess, my family, and getting back to football.", sam.user_id,
+             AuthorRole.SERVICE_USER),
+            (Section.I_WILL_DO, "Keep to my bedtime routine, even at weekends.", sam.user_id, AuthorRole.SERVICE_USER),
+            (Section.TEAM_WILL_DO, "Priya will see Sam every two weeks and ring on the weeks between.",
+             priya.user_id, AuthorRole.KEY_WORKER),
+            (Section.ADJUSTMENTS, "Text me the day before an appointment. Afternoon appointments only.", sam.user_id,
+             AuthorRole.SERVICE_USER),
+        ]:
+            plan.entries.append(CarePlanEntry(section=section, text=text, author_id=author, author_role=role))
+        db.session.flush()
+        agreed_on = date.today() - timedelta(days=30)
+        plan.versions.append(CarePlanVersion(
+            number=1, agreed_by_id=priya.user_id, agreed_by_role=AuthorRole.KEY_WORKER,
+            agreed_at=utcnow() - timedelta(days=30),
+            next_review_on=gbo.next_review_date(agreed_on, 12),
+            content=care_plans.frozen_content(plan, sam, gbo.next_review_date(agreed_on, 12)),
+        ))
+        plan.changed_since_agreed, plan.next_review_on = False, gbo.next_review_date(agreed_on, 12)
+
+
+def _demo_caseload(make, sam: ServiceUser, priya: StaffMember) -> None:  # type: ignore[no-untyped-def]
+    """Something due on Priya's caseload (issue 7): she asked Sam for a DIALOG by next week."""
+    from portal.models import MeasureAssignment
+
+    make(MeasureAssignment, {"service_user_id": sam.id, "instrument_id": "dialog"},
+         due_on=date.today() + timedelta(days=7), assigned_by_id=priya.user_id)
+
+
+def _demo_reminders(make, sam: ServiceUser) -> None:  # type: ignore[no-untyped-def]
+    """Sam chose reminders by text message (issue 8), with the usual quiet hours."""
+    from datetime import time
+
+    from portal.models import ConsentSource, ContactPreference
+    from portal.notify.rules import Choice
+
+    make(ContactPreference, {"service_user_id": sam.id}, choice=Choice.TEXT, quiet_from=time(20, 0),
+         quiet_until=time(8, 0), consent_recorded_by_id=sam.user_id, consent_source=ConsentSource.DEMO)

@@ -7,3 +7,12 @@ class NotFound(Exception):
 
 class NotAllowed(Exception):
     """The person may see the record but may not do this to it."""
+
+
+class EditConflict(Exception):
+    """Someone else saved a newer version first. Nothing was overwritten; ``current`` is the newer
+    version so the page can show it next to what this person typed."""
+
+    def __init__(self, current: object) -> None:
+        super().__init__("The record changed since it was opened")
+        self.current = current

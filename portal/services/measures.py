@@ -22,14 +22,13 @@ from portal.models import (
     MeasureAssignment,
     MeasureDeferral,
     MeasureResponse,
-    OutboxMessage,
     ResponseStatus,
     SafetyFlag,
     ServiceUser,
     User,
 )
 from portal.models.base import utcnow
-from portal.services import audit, settings
+from portal.services import audit, outbox, settings
 from portal.services.errors import NotAllowed, NotFound
 
 INSTRUMENT_IDS = ("dialog", "reqol10")
@@ -182,8 +181,13 @@ def _raise_flags(user: User, response: MeasureResponse, reasons: tuple[str, ...]
         flag = SafetyFlag(service_user_id=response.service_user_id, response_id=response.id, reason=reason)
         db.session.add(flag)
         db.session.flush()
-        _enqueue(response.service_user_id, "flag.raised", {"flag_id": flag.id, "reason": reason})
+        outbox.enqueue(response.service_user_id, "flag.raised",
+                       {"flag_id": flag.id, "nhs_number": _nhs_number(response.service_user_id), "reason": reason})
         audit.record(user.id, "safety_flag_raised", "safety_flag", flag.id)
+
+
+def _nhs_number(service_user_id: int) -> str:
+    return db.session.get_one(ServiceUser, service_user_id).nhs_number
 
 
 def unanswered_positions(response: MeasureResponse) -> list[int]:
@@ -254,7 +258,7 @@ def submit(user: User, response: MeasureResponse, person: ServiceUser) -> Measur
         assignment = db.session.get(MeasureAssignment, response.assignment_id)
         if assignment is not None and assignment.completed_at is None:
             assignment.completed_at = response.submitted_at
-    _enqueue(person.id, "questionnaire_response.submitted", _response_message(response, person))
+    outbox.enqueue(person.id, "questionnaire_response.submitted", _response_message(response, person))
     audit.record(user.id, "measure_submitted", "measure_response", response.id)
     db.session.commit()
     return response
@@ -300,10 +304,6 @@ def start_correction(user: User, response: MeasureResponse) -> MeasureResponse:
     return correction
 
 
-def _enqueue(service_user_id: int, kind: str, payload: dict[str, Any]) -> None:
-    db.session.add(OutboxMessage(ordering_key=f"service_user:{service_user_id}", kind=kind, payload=payload))
-
-
 # What is due --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -321,7 +321,6 @@ def due_measures(person: ServiceUser, today: date) -> list[DueMeasure]:
     """What this person has to do, with deferrals applied (not overdue until the date)."""
     due: list[DueMeasure] = []
     for instrument_id in available_instruments():
-        title = settings.instrument(instrument_id).title
         current = in_progress(person, instrument_id)
         assignment = db.session.scalar(
             select(MeasureAssignment).where(
@@ -331,16 +330,34 @@ def due_measures(person: ServiceUser, today: date) -> list[DueMeasure]:
             ).order_by(MeasureAssignment.due_on)
         )
         deferral = active_deferral(person, instrument_id, today)
-        if deferral is not None and assignment is not None:
-            due.append(DueMeasure(instrument_id, title, "deferred", assignment.due_on, deferral.until,
-                                  deferral.reason))
-        elif current is not None:
-            due.append(DueMeasure(instrument_id, title, "in_progress",
-                                  assignment.due_on if assignment else None, response_id=current.id))
-        elif assignment is not None:
-            state = "overdue" if assignment.due_on < today else "due"
-            due.append(DueMeasure(instrument_id, title, state, assignment.due_on))
+        due_on = assignment.due_on if assignment else None
+        state = due_state(assignment_due_on=due_on, in_progress=current is not None, deferred=deferral is not None,
+                          today=today)
+        if state is None:
+            continue
+        title = settings.instrument(instrument_id).title
+        if state == "deferred" and deferral is not None:
+            due.append(DueMeasure(instrument_id, title, state, due_on, deferral.until, deferral.reason))
+        else:
+            due.append(DueMeasure(instrument_id, title, state, due_on,
+                                  response_id=current.id if state == "in_progress" and current else None))
     return due
+
+
+def due_state(*, assignment_due_on: date | None, in_progress: bool, deferred: bool, today: date) -> str | None:
+    """The one rule for what is due, shared with the set-based caseload (services/caseload.py).
+
+    An open assignment with an active deferral is "deferred" (not overdue until the date); an
+    unfinished response is "in_progress"; an open assignment is "overdue" after its date, else
+    "due". None: nothing to do.
+    """
+    if deferred and assignment_due_on is not None:
+        return "deferred"
+    if in_progress:
+        return "in_progress"
+    if assignment_due_on is not None:
+        return "overdue" if assignment_due_on < today else "due"
+    return None
 
 
 def active_deferral(person: ServiceUser, instrument_id: str, today: date) -> MeasureDeferral | None:
@@ -398,6 +415,7 @@ def acknowledge_flag(user: User, flag: SafetyFlag, now: datetime | None = None) 
         return
     flag.acknowledged_by_id = user.id
     flag.acknowledged_at = now or utcnow()
-    _enqueue(flag.service_user_id, "flag.acknowledged", {"flag_id": flag.id})
+    outbox.enqueue(flag.service_user_id, "flag.acknowledged",
+                   {"flag_id": flag.id, "nhs_number": _nhs_number(flag.service_user_id)})
     audit.record(user.id, "safety_flag_acknowledged", "safety_flag", flag.id)
     db.session.commit()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ScalarSelect, Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -30,6 +30,11 @@ def _visible_to_staff(user: User) -> Select[ServiceUser]:
     if user.role is Role.TEAM_LEAD:
         return query.where(ServiceUser.team_id == staff.team_id)
     return query.where(ServiceUser.key_worker_id == staff.id)
+
+
+def visible_service_user_ids(user: User) -> ScalarSelect[int]:
+    """The ids of everyone this member of staff may see, to scope a query on another table."""
+    return _visible_to_staff(user).with_only_columns(ServiceUser.id).scalar_subquery()
 
 
 def caseload(user: User) -> list[ServiceUser]:

@@ -19,3 +19,7 @@ def instrument(instrument_id: str) -> Instrument:
 
 def safety_thresholds() -> SafetyThresholds:
     return SafetyThresholds(**current_app.config.get("SAFETY_THRESHOLDS", {}))
+
+
+def gbo_reliable_change() -> int:
+    return int(current_app.config.get("GBO_RELIABLE_CHANGE", 3))

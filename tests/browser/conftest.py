@@ -352,7 +352,19 @@ def _copy_without_scripts(page: Page, options: dict[str, Any]) -> Page:
 def horizontal_overflow(page: Page, width: int = 320, height: int = 640) -> int:
     """How many CSS pixels the page is wider than a ``width`` viewport (0 is good)."""
     page.set_viewport_size({"width": width, "height": height})
-    return int(page.evaluate("document.documentElement.scrollWidth")) - width
+    # The NHS.UK header moves menu items into "More" on resize (after a frame): measure once the
+    # layout has settled, so a real overflow still fails but a half-finished resize does not.
+    return int(page.evaluate("""async () => {
+        const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+        let last = -1, steady = 0;
+        for (let i = 0; i < 60 && steady < 10; i++) {  // unchanged for 10 frames, about 160 ms
+            await frame();
+            const now = document.documentElement.scrollWidth;
+            steady = now === last ? steady + 1 : 0;
+            last = now;
+        }
+        return last;
+    }""")) - width
 
 
 def focused(page: Page) -> str:

@@ -1,18 +1,101 @@
-"""The carer's own pages."""
+"""The carer's own pages: the people they care for, their details, their views for the team,
+and what each person has chosen to share with them."""
 
 from __future__ import annotations
 
-from flask import render_template
+from datetime import date
+
+from flask import flash, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from portal.access import roles
 from portal.blueprints.carer import bp
-from portal.models import Role
-from portal.services import people
+from portal.blueprints.carer import presenters as present
+from portal.blueprints.carer.forms import PART_LABELS, AddPersonForm, ContributionForm, details_form
+from portal.forms import messages
+from portal.htmx import redirect_after_post
+from portal.models import CONTRIBUTION_PARTS, SAFETY_PLAN_STEPS, ContactMethod, Role
+from portal.services import accounts, carers, consent, people
+
+TEMPLATE_HELPERS = {"present": present, "part_labels": PART_LABELS, "parts": CONTRIBUTION_PARTS,
+                    "safety_steps": SAFETY_PLAN_STEPS}
 
 
 @bp.get("/")
 @roles(Role.CARER)
 def home() -> str:
     carer = people.own_carer(current_user)
-    return render_template("carer/home.html", carer=carer, cared_for=people.cared_for(current_user))
+    return render_template("carer/home.html", carer=carer, cared_for=people.cared_for(current_user),
+                           stale=carers.details_stale(carer, date.today()))
+
+
+@bp.route("/details", methods=["GET", "POST"])
+@roles(Role.CARER)
+def details() -> str | Response:
+    carer = people.own_carer(current_user)
+    links = [item.link for item in people.cared_for(current_user)]
+    form = details_form(carer, links)
+    if form.validate_on_submit():
+        carers.update_details(current_user, carer, carers.CarerDetails(
+            name=form.name.data, phone=form.phone.data or "", mobile=form.mobile.data or "",
+            email=form.email.data or "", address=form.address.data or "", postcode=form.postcode.data or "",
+            preferred_contact=ContactMethod(form.preferred_contact.data) if form.preferred_contact.data else None,
+            contact_times=form.contact_times.data or "", language=form.language.data or "",
+            interpreter_needed=bool(form.interpreter_needed.data), young_carer=bool(form.young_carer.data),
+            relationships={link.id: form[f"relationship_{link.id}"].data for link in links},
+        ))
+        flash(_("Your details are saved. Thank you for keeping them up to date."), "info")
+        return redirect_after_post(url_for("carer.home"))
+    return render_template("carer/details.html", carer=carer, form=form,
+                           stale=carers.details_stale(carer, date.today()), **TEMPLATE_HELPERS)
+
+
+@bp.post("/details/confirmation")
+@roles(Role.CARER)
+def confirm_details() -> Response:
+    carers.confirm_details(current_user, people.own_carer(current_user))
+    flash(_("Thank you. Your details are confirmed."), "info")
+    return redirect_after_post(url_for("carer.home"))
+
+
+@bp.get("/people/<int:service_user_id>")
+@roles(Role.CARER)
+def cared_for_person(service_user_id: int) -> str:
+    carer = people.own_carer(current_user)
+    view = consent.shared_view(carer, service_user_id)  # NotFound if they do not care for this person
+    return render_template(
+        "carer/cared_for_person.html", view=view, others=people.cared_for(current_user),
+        told=carers.contributions_by_carer(carer, service_user_id), **TEMPLATE_HELPERS,
+    )
+
+
+@bp.route("/people/<int:service_user_id>/views", methods=["GET", "POST"])
+@roles(Role.CARER)
+def contribute(service_user_id: int) -> str | Response:
+    carer = people.own_carer(current_user)
+    link = consent.link_for_carer(carer, service_user_id)  # never gated by consent: listening is always allowed
+    form = ContributionForm()
+    if form.validate_on_submit():
+        carers.add_contribution(current_user, carer, service_user_id, form.parts(), form.private_parts(),
+                                wants_carers_assessment=bool(form.wants_carers_assessment.data))
+        flash(_("Thank you. The team will read what you have told them."), "info")
+        return redirect_after_post(url_for("carer.cared_for_person", service_user_id=service_user_id))
+    return render_template("carer/contribute.html", form=form, person=link.service_user, **TEMPLATE_HELPERS)
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@roles(Role.CARER)
+def add_person() -> str | Response:
+    people.own_carer(current_user)
+    form = AddPersonForm()
+    if form.validate_on_submit():
+        try:
+            link = carers.accept_link_invitation(current_user, form.code.data, form.relationship.data)
+        except accounts.InvitationProblem:
+            form.code.errors = [str(messages.CODE_NOT_RIGHT)]
+        else:
+            flash(_("%(name)s is added to the people you care for.", name=link.service_user.display_name), "info")
+            return redirect_after_post(url_for("carer.home"))
+    return render_template("carer/add_person.html", form=form)

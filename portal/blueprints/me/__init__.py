@@ -2,4 +2,12 @@ from flask import Blueprint
 
 bp = Blueprint("me", __name__, url_prefix="/me")
 
-from portal.blueprints.me import views  # noqa: E402,F401
+from portal.blueprints import coproduction  # noqa: E402
+from portal.blueprints.me import (  # noqa: E402,F401
+    carers_views,
+    reminder_views,
+    safety_plan_views,
+    views,
+)
+
+coproduction.register(bp, "me")

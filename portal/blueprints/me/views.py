@@ -13,7 +13,7 @@ from portal.blueprints import questionnaire
 from portal.blueprints.me import bp
 from portal.htmx import redirect_after_post
 from portal.models import Role
-from portal.services import measures, people, settings
+from portal.services import care_sessions, measures, people, settings
 
 FLOW = questionnaire.Flow("me")
 
@@ -22,7 +22,8 @@ FLOW = questionnaire.Flow("me")
 @roles(Role.SERVICE_USER)
 def home() -> str:
     person = people.own_service_user(current_user)
-    return render_template("me/home.html", person=person, due=measures.due_measures(person, date.today()))
+    return render_template("me/home.html", person=person, due=measures.due_measures(person, date.today()),
+                           open_session=care_sessions.open_session(person))
 
 
 @bp.get("/measures")

@@ -6,6 +6,7 @@ from wtforms import ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import DateField, EmailField, RadioField, TextAreaField
+from portal.forms.reminders import send_invitation_field
 from portal.forms.validators import Email, MaxLength, Required
 
 
@@ -16,6 +17,7 @@ class InvitationForm(FlaskForm):
         description=_l("They will use this to sign in"),
         validators=[Required(messages.ENTER_EMAIL), Email()],
     )
+    send_by = send_invitation_field()
 
 
 

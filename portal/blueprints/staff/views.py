@@ -9,22 +9,11 @@ from flask_login import current_user
 from portal.access import STAFF, roles
 from portal.blueprints.staff import bp
 from portal.blueprints.staff.forms import InvitationForm
+from portal.forms import messages
+from portal.forms.reminders import chosen_channel, send_invitation_choices
 from portal.models import Role
-from portal.services import accounts, measures, people
-
-
-@bp.get("/")
-@roles(*STAFF)
-def home() -> str:
-    caseload = people.caseload(current_user)
-    by_id = {person.id: person for person in caseload}
-    flags = [(flag, by_id[flag.service_user_id]) for flag in measures.open_flags(list(by_id))]
-    return render_template(
-        "staff/home.html",
-        caseload=caseload,
-        flags=flags,
-        without_key_worker=people.count_without_key_worker(current_user),
-    )
+from portal.notify.rules import Channel
+from portal.services import accounts, people, reminders
 
 
 @bp.get("/service-users/<int:service_user_id>")
@@ -50,18 +39,26 @@ def invite(service_user_id: int) -> str:
     person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
     form = InvitationForm()
     form.invitee.choices = _invitee_choices(person)
+    form.send_by.choices = send_invitation_choices(reminders.invitation_channels())
     if form.validate_on_submit():
-        if form.invitee.data == "service_user":
+        link = None
+        if form.invitee.data != "service_user":
+            link = people.carer_link_for_staff(current_user, person.id, int(str(form.invitee.data).split("-")[1]))
+        channel = chosen_channel(form.send_by)
+        if channel is Channel.SMS and not reminders.can_text(link.carer if link else person):
+            form.send_by.errors = [str(messages.INVITEE_HAS_NO_MOBILE)]
+            return render_template("staff/invite.html", person=person, form=form)
+        if link is None:
             created = accounts.create_invitation(
                 current_user, form.email.data, Role.SERVICE_USER, service_user_id=person.id,
                 days=current_app.config["INVITATION_DAYS"],
             )
         else:
-            link = people.carer_link_for_staff(current_user, person.id, int(str(form.invitee.data).split("-")[1]))
             created = accounts.create_invitation(
                 current_user, form.email.data, Role.CARER, carer_id=link.carer_id,
                 days=current_app.config["INVITATION_DAYS"],
             )
+        message = reminders.send_invitation_if_chosen(current_user, created.invitation, channel)
         # Shown once, never stored in clear: no redirect, so the code is not in any URL.
-        return render_template("staff/invitation_created.html", person=person, created=created)
+        return render_template("staff/invitation_created.html", person=person, created=created, message=message)
     return render_template("staff/invite.html", person=person, form=form)

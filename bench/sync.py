@@ -1,0 +1,92 @@
+"""Messages per second delivered by the outbox worker to the test FHIR server, with one and two workers.
+
+One worker runs on SQLite (a temporary file). Two workers need PostgreSQL: set
+PORTAL_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/<your bench database>
+(it is emptied). Run: .venv/bin/python bench/sync.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.extensions import db  # noqa: E402
+from portal.models import Base  # noqa: E402
+from portal.record.worker import SyncSettings, run  # noqa: E402
+from portal.services import outbox  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.fhir_server import FhirTestServer  # noqa: E402
+from tests.unit.record.conftest import dialog_payload, fhir_record, reqol_payload, session_payload  # noqa: E402
+
+MESSAGES = 2000
+PATIENTS = 100
+
+
+def bench(database_url: str, workers: int) -> float:
+    app = create_app("testing", {"DATABASE_URL": database_url})
+    with app.app_context(), FhirTestServer() as server:
+        with db.engine.begin() as connection:
+            Base.metadata.drop_all(connection)
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        Base.metadata.create_all(db.engine)
+        people = []
+        for _ in range(PATIENTS):
+            person = factories.create_service_user()
+            server.add_patient(person.nhs_number)
+            people.append(person)
+        for n in range(MESSAGES):
+            person = people[n % PATIENTS]
+            payload = (reqol_payload, dialog_payload, session_payload)[n % 3](n, person.nhs_number)
+            kind = "session.summary" if n % 3 == 2 else "questionnaire_response.submitted"
+            outbox.enqueue(person.id, kind, payload)
+        db.session.commit()
+        settings = SyncSettings(batch_size=20, poll=0.01)
+        delivered: list[int] = []
+
+        def worker() -> None:
+            with app.app_context():
+                record = fhir_record(server, timeout=10)
+                try:
+                    delivered.append(run(record, settings, once=True).delivered)
+                finally:
+                    record.close()
+                    db.session.remove()
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker) for _ in range(workers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        assert sum(delivered) == MESSAGES, delivered
+        with db.engine.begin() as connection:
+            Base.metadata.drop_all(connection)
+        return MESSAGES / elapsed
+
+
+def main() -> None:
+    print(f"sync: {MESSAGES} messages ({PATIENTS} patients; ReQoL, DIALOG, session summaries) to the test FHIR server")
+    with tempfile.TemporaryDirectory() as folder:
+        rate = bench(f"sqlite:///{folder}/bench.sqlite3", 1)
+        print(f"  SQLite, 1 worker:      {rate:7.1f} messages/s")
+    postgres = os.environ.get("PORTAL_BENCH_DATABASE_URL")
+    if not postgres:
+        print("  PostgreSQL: skipped (set PORTAL_BENCH_DATABASE_URL to a database of your own)")
+        return
+    for workers in (1, 2):
+        label = f"{workers} worker{'s' if workers > 1 else ' '}"
+        print(f"  PostgreSQL, {label}: {bench(postgres, workers):7.1f} messages/s")
+
+
+if __name__ == "__main__":
+    main()

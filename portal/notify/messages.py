@@ -1,0 +1,60 @@
+"""What a reminder says. Nothing clinical, no scores, no task names: only that there is something
+to do in "your care portal", a link to sign in (no sign-in token in it) and a link to stop.
+
+With GOV.UK Notify the words live in the trust's Notify templates (README "Reminders" gives the
+text to paste in); the portal sends only ``link`` and ``stop_link``. The local notifier renders
+the same text here, so the demo shows what a person would receive.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+
+from portal.notify.rules import Channel
+
+
+class MessageKind(enum.StrEnum):
+    """Which pair of templates a message uses (GOV.UK Notify has one template id per kind and channel)."""
+
+    REMINDER = "reminder"
+    INVITATION = "invitation"
+
+
+SMS_TEMPLATE = (
+    "You have something to do in your care portal. Sign in to see it: ((link))\n"
+    "To stop these messages: ((stop_link))"
+)
+EMAIL_SUBJECT = "Something to do in your care portal"
+EMAIL_TEMPLATE = (
+    "You have something to do in your care portal.\n\n"
+    "Sign in to see it: ((link))\n\n"
+    "You are getting this email because you asked for reminders. "
+    "To stop them, use this link: ((stop_link))"
+)
+# An invitation: the person has no account yet. The invitation code is NOT in the message (README
+# "Reminders" says why): they use the code the person who invited them gave them.
+INVITATION_SMS_TEMPLATE = (
+    "You have been invited to use your care portal. To set up your account, go to ((link)) "
+    "and enter the invitation code you were given.\n"
+    "To stop messages from us: ((stop_link))"
+)
+INVITATION_EMAIL_SUBJECT = "Your invitation to your care portal"
+INVITATION_EMAIL_TEMPLATE = (
+    "You have been invited to use your care portal.\n\n"
+    "To set up your account, go to ((link)) and enter the invitation code you were given. "
+    "This email does not contain the code. If you do not have it, ask the person who invited you.\n\n"
+    "If you were not expecting this, you can ignore it. To stop messages from us: ((stop_link))"
+)
+PERSONALISATION_KEYS = ("link", "stop_link")
+FORBIDDEN_WORDS = ("mental health",)
+
+
+def render(channel: Channel, personalisation: Mapping[str, str], kind: MessageKind = MessageKind.REMINDER) -> str:
+    if kind is MessageKind.INVITATION:
+        template = (INVITATION_SMS_TEMPLATE if channel is Channel.SMS
+                    else f"{INVITATION_EMAIL_SUBJECT}\n\n{INVITATION_EMAIL_TEMPLATE}")
+    else:
+        template = SMS_TEMPLATE if channel is Channel.SMS else f"{EMAIL_SUBJECT}\n\n{EMAIL_TEMPLATE}"
+    return re.sub(r"\(\((\w+)\)\)", lambda match: personalisation[match.group(1)], template)

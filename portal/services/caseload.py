@@ -1,0 +1,524 @@
+"""What needs attention across a whole caseload, in a fixed number of SQL queries.
+
+``caseload(user, query, today)`` answers for everyone a member of staff may see (a key worker's
+own caseload, a team lead's whole team) with the same handful of set-based queries whatever the
+caseload size: one per kind of fact, never one per person. The rules that turn those facts into
+attention items are plain functions below (``measure_items``, ``goal_items``, ...) so they are
+tested without a database. What a measure's due state is comes from
+``measures.due_state``: the service user's own home page uses the same rule.
+
+Cadences (DOMAIN.md): GBO reviewed per the care pathway (``CarePathway.goal_review_months``),
+the care plan at least yearly (``care_plans.latest_review_allowed``), carers' details confirmed
+within 12 months (``carers.details_stale``, ``carers.STALE_AFTER_MONTHS``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, String, and_, cast, func, literal, or_, select
+
+from portal.extensions import db
+from portal.instruments import gbo
+from portal.models import (
+    CarePathway,
+    CarePlan,
+    CarePlanEntry,
+    CarePlanVersion,
+    Carer,
+    CarerContribution,
+    CarerLink,
+    CompletionMode,
+    Goal,
+    GoalRating,
+    GoalStatus,
+    MeasureAssignment,
+    MeasureDeferral,
+    MeasureResponse,
+    OutboxMessage,
+    OutboxStatus,
+    ResponseStatus,
+    Role,
+    SafetyFlag,
+    SafetyPlan,
+    Section,
+    ServiceUser,
+    StaffMember,
+    User,
+)
+from portal.services import care_plans, carers, measures, outbox, people
+
+# Cadences and windows. Trust-configurable later; named here so the rules read plainly.
+ADJUSTMENTS_REVIEW_MONTHS = 12
+MEASURE_NOT_RECENT_MONTHS = 6
+GOAL_REVIEW_SOON_DAYS = 14
+CARE_PLAN_REVIEW_SOON_DAYS = 28
+PAGE_SIZE = 50
+
+# Severity: how urgent an item is. The list sorts by the worst item of each person.
+INFO, DUE, OVERDUE, URGENT = 0, 1, 2, 3
+
+CATEGORIES = ("measures", "goals", "care_plan", "safety", "carers", "sync", "key_worker")
+SHOW_CHOICES = ("all", "attention", "overdue", "no_key_worker", *CATEGORIES[:-1])
+SORT_CHOICES = ("attention", "name", "due")
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One thing to do for one person. ``on`` is the date that goes with it: a due date, the
+    date a deferral ends, or when a measure was last done."""
+
+    code: str
+    category: str
+    severity: int
+    on: date | None = None
+    instrument_id: str = ""
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    id: int
+    given_name: str
+    family_name: str
+    preferred_name: str
+    nhs_number: str
+    key_worker_id: int | None
+    key_worker_name: str
+    items: tuple[Attention, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.preferred_name or self.given_name} {self.family_name}"
+
+    @property
+    def severity(self) -> int:
+        return max((item.severity for item in self.items), default=INFO)
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.severity >= DUE
+
+    @property
+    def next_due_on(self) -> date | None:
+        """The earliest date something is due (measures, goal review, care plan review)."""
+        dates = [i.on for i in self.items if i.on is not None and i.code.endswith(("_due", "_overdue"))]
+        return min(dates, default=None)
+
+
+@dataclass(frozen=True)
+class CaseloadQuery:
+    """Search, filter, sort and page, as read from the query string (unknown values: defaults)."""
+
+    search: str = ""
+    show: str = "all"
+    sort: str = "attention"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> CaseloadQuery:
+        show = args.get("show", "all")
+        sort = args.get("sort", "attention")
+        try:
+            page = max(1, int(args.get("page", "1")))
+        except ValueError:
+            page = 1
+        return cls(
+            search=" ".join(str(args.get("q", "")).split())[:100],
+            show=show if show in SHOW_CHOICES else "all",
+            sort=sort if sort in SORT_CHOICES else "attention",
+            page=page,
+        )
+
+    def args(self, **changes: object) -> dict[str, object]:
+        """Query-string arguments for a link to this view with some changes (e.g. another page)."""
+        values = {"q": self.search, "show": self.show, "sort": self.sort, "page": self.page, **changes}
+        defaults = {"q": "", "show": "all", "sort": "attention", "page": 1}
+        return {key: value for key, value in values.items() if value != defaults[key]}
+
+
+@dataclass(frozen=True)
+class CaseloadPage:
+    rows: list[CaseloadRow]
+    matching: int  # people matching the search and filter
+    in_scope: int  # everyone this member of staff may see
+    without_key_worker: int  # in the whole team
+    query: CaseloadQuery
+    page: int
+    pages: int
+    counts: dict[str, int] = field(default_factory=dict)  # people per "show" choice
+
+
+# Months arithmetic ---------------------------------------------------------------------------
+
+def months_before(day: date, months: int) -> date:
+    """``day`` minus whole calendar months, clamped to the month's end (29 Feb -> 28 Feb)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return _clamped(year, month + 1, day.day)
+
+
+def months_after(day: date, months: int) -> date:
+    return gbo.next_review_date(day, months)
+
+
+def _clamped(year: int, month: int, day: int) -> date:
+    for candidate in (day, 30, 29, 28):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _day(value: datetime | date | None) -> date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
+
+
+# The rules, as plain functions ------------------------------------------------------------------
+
+def measure_items(instrument_id: str, *, assignment_due_on: date | None, in_progress: bool,
+                  deferred_until: date | None, last_done: date | None, today: date) -> list[Attention]:
+    """A measure is due, overdue, started or deferred by the shared rule; with nothing asked
+    for, it still needs attention when it has not been done in the last 6 months."""
+    state = measures.due_state(assignment_due_on=assignment_due_on, in_progress=in_progress,
+                               deferred=deferred_until is not None, today=today)
+    if state == "deferred":
+        return [Attention("measure_deferred", "measures", INFO, deferred_until, instrument_id)]
+    if state == "in_progress":
+        return [Attention("measure_in_progress", "measures", INFO, assignment_due_on, instrument_id)]
+    if state == "overdue":
+        return [Attention("measure_overdue", "measures", OVERDUE, assignment_due_on, instrument_id)]
+    if state == "due":
+        return [Attention("measure_due", "measures", DUE, assignment_due_on, instrument_id)]
+    if deferred_until is not None:  # "not the right time", with nothing asked for yet
+        return [Attention("measure_deferred", "measures", INFO, deferred_until, instrument_id)]
+    if last_done is None or last_done < months_before(today, MEASURE_NOT_RECENT_MONTHS):
+        return [Attention("measure_not_recent", "measures", DUE, last_done, instrument_id)]
+    return []
+
+
+@dataclass(frozen=True)
+class GoalFacts:
+    status: GoalStatus
+    next_review_on: date | None
+    agreed_on: date | None
+    last_rated_on: date | None
+
+
+def goal_review_due_on(goal: GoalFacts, review_months: int) -> date | None:
+    """When an active goal is next to be reviewed: the date set on it, or else a pathway's
+    cadence from its last rating (or from when it was agreed)."""
+    if goal.status is not GoalStatus.ACTIVE:
+        return None
+    if goal.next_review_on is not None:
+        return goal.next_review_on
+    anchor = goal.last_rated_on or goal.agreed_on
+    return months_after(anchor, review_months) if anchor else None
+
+
+def goal_items(goals: Iterable[GoalFacts], review_months: int, today: date) -> list[Attention]:
+    goals = list(goals)
+    if not any(g.status is GoalStatus.ACTIVE for g in goals):
+        return [Attention("no_goals", "goals", DUE)]
+    due_dates = [d for g in goals if (d := goal_review_due_on(g, review_months)) is not None]
+    if not due_dates:
+        return []
+    due_on = min(due_dates)
+    if due_on < today:
+        return [Attention("gbo_overdue", "goals", OVERDUE, due_on)]
+    if due_on <= today + timedelta(days=GOAL_REVIEW_SOON_DAYS):
+        return [Attention("gbo_due", "goals", DUE, due_on)]
+    return []
+
+
+def care_plan_review_due_on(next_review_on: date | None, agreed_on: date) -> date:
+    """At least once a year, whatever date was set."""
+    latest = care_plans.latest_review_allowed(agreed_on)
+    return min(next_review_on, latest) if next_review_on else latest
+
+
+def care_plan_items(latest_version: tuple[date | None, date] | None, today: date) -> list[Attention]:
+    """``latest_version``: the latest agreed version's (next_review_on, agreed_on), or None."""
+    if latest_version is None:
+        return [Attention("no_care_plan", "care_plan", DUE)]
+    due_on = care_plan_review_due_on(*latest_version)
+    if due_on < today:
+        return [Attention("care_plan_overdue", "care_plan", OVERDUE, due_on)]
+    if due_on <= today + timedelta(days=CARE_PLAN_REVIEW_SOON_DAYS):
+        return [Attention("care_plan_due", "care_plan", DUE, due_on)]
+    return []
+
+
+def adjustments_need_review(entries: Iterable[tuple[datetime, datetime | None]],
+                            last_agreed_at: datetime | None, today: date) -> bool:
+    """Reasonable adjustments (care plan section "adjustments", as (updated_at, reviewed_at)) need
+    a review when one changed since they were last reviewed or agreed in a care plan, or when
+    the last review is more than 12 months old."""
+    entries = list(entries)
+    if not entries:
+        return False
+    reviews = [r for _, r in entries if r is not None] + ([last_agreed_at] if last_agreed_at else [])
+    last_review = max(reviews, default=None)
+    if last_review is None or any(updated > last_review for updated, _ in entries):
+        return True
+    return last_review.date() < months_before(today, ADJUSTMENTS_REVIEW_MONTHS)
+
+
+def matches(row: CaseloadRow, show: str) -> bool:
+    if show == "all":
+        return True
+    if show == "attention":
+        return row.needs_attention
+    if show == "overdue":
+        return row.severity >= OVERDUE
+    if show == "no_key_worker":
+        return row.key_worker_id is None
+    return any(item.category == show and item.severity >= DUE for item in row.items)
+
+
+def sort_rows(rows: list[CaseloadRow], sort: str) -> list[CaseloadRow]:
+    def by_name(row: CaseloadRow) -> tuple[str, str, int]:
+        return (row.family_name.casefold(), row.given_name.casefold(), row.id)
+
+    if sort == "name":
+        return sorted(rows, key=by_name)
+    if sort == "due":
+        return sorted(rows, key=lambda r: (r.next_due_on is None, r.next_due_on or date.max, by_name(r)))
+    return sorted(rows, key=lambda r: (
+        -r.severity,
+        -sum(1 for i in r.items if i.severity >= DUE),
+        r.next_due_on or date.max,
+        by_name(r),
+    ))
+
+
+# The queries -------------------------------------------------------------------------------------
+
+def _scope(user: User, search: str = "") -> list[ColumnElement[bool]]:
+    """Who this member of staff may see (as ``people.service_user_for_staff``), and the search."""
+    staff = people.staff_member_of(user)
+    conditions: list[ColumnElement[bool]] = [
+        ServiceUser.team_id == staff.team_id if user.role is Role.TEAM_LEAD
+        else ServiceUser.key_worker_id == staff.id
+    ]
+    if search:
+        conditions.append(search_condition(search))
+    return conditions
+
+
+def search_condition(search: str) -> ColumnElement[bool]:
+    """By NHS number (any 3 or more digits, spaces ignored) or by any part of a name."""
+    digits = search.replace(" ", "")
+    if digits.isdigit() and len(digits) >= 3:
+        return ServiceUser.nhs_number.contains(digits, autoescape=True)
+    words = search.casefold().split()
+    full_name = func.lower(ServiceUser.given_name + literal(" ") + ServiceUser.family_name)
+    preferred = func.lower(ServiceUser.preferred_name + literal(" ") + ServiceUser.family_name)
+    conditions = [
+        or_(full_name.contains(word, autoescape=True), preferred.contains(word, autoescape=True))
+        for word in words
+    ]
+    return and_(*conditions)
+
+
+def _ids(conditions: list[ColumnElement[bool]]) -> Select[Any]:
+    return select(ServiceUser.id).where(*conditions)
+
+
+def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow]:
+    """Everyone in scope with what needs attention, unsorted. A fixed number of queries."""
+    conditions = _scope(user, search)
+    ids = _ids(conditions)
+    session = db.session
+    instruments = measures.available_instruments()
+
+    people_rows = session.execute(
+        select(ServiceUser.id, ServiceUser.given_name, ServiceUser.family_name, ServiceUser.preferred_name,
+               ServiceUser.nhs_number, ServiceUser.key_worker_id, StaffMember.name,
+               CarePathway.goal_review_months)
+        .outerjoin(StaffMember, ServiceUser.key_worker_id == StaffMember.id)
+        .outerjoin(CarePathway, ServiceUser.care_pathway_id == CarePathway.id)
+        .where(*conditions)
+    ).all()
+    if not people_rows:
+        return []
+
+    assignments = {
+        (su, inst): due for su, inst, due in session.execute(
+            select(MeasureAssignment.service_user_id, MeasureAssignment.instrument_id,
+                   func.min(MeasureAssignment.due_on))
+            .where(MeasureAssignment.service_user_id.in_(ids), MeasureAssignment.completed_at.is_(None))
+            .group_by(MeasureAssignment.service_user_id, MeasureAssignment.instrument_id)
+        )
+    }
+    started = {(su, inst) for su, inst in session.execute(
+        select(MeasureResponse.service_user_id, MeasureResponse.instrument_id).distinct()
+        .where(MeasureResponse.service_user_id.in_(ids), MeasureResponse.status == ResponseStatus.IN_PROGRESS,
+               MeasureResponse.mode == CompletionMode.SELF)
+    )}
+    last_done = {
+        (su, inst): _day(at) for su, inst, at in session.execute(
+            select(MeasureResponse.service_user_id, MeasureResponse.instrument_id,
+                   func.max(MeasureResponse.submitted_at))
+            .where(MeasureResponse.service_user_id.in_(ids), MeasureResponse.status == ResponseStatus.SUBMITTED)
+            .group_by(MeasureResponse.service_user_id, MeasureResponse.instrument_id)
+        )
+    }
+    deferred: dict[tuple[int, str], date] = {}
+    for su, inst, until in session.execute(
+        select(MeasureDeferral.service_user_id, MeasureDeferral.instrument_id, MeasureDeferral.until)
+        .where(MeasureDeferral.service_user_id.in_(ids), MeasureDeferral.until > today)
+        .order_by(MeasureDeferral.recorded_at, MeasureDeferral.id)
+    ):
+        deferred[(su, inst)] = until  # the latest recorded wins, as in measures.active_deferral
+
+    goals: dict[int, list[GoalFacts]] = defaultdict(list)
+    for su, status, next_review_on, agreed_at, last_rated_at in session.execute(
+        select(Goal.service_user_id, Goal.status, Goal.next_review_on, Goal.agreed_at, func.max(GoalRating.rated_at))
+        .outerjoin(GoalRating, GoalRating.goal_id == Goal.id)
+        .where(Goal.service_user_id.in_(ids), Goal.status.in_((GoalStatus.DRAFT, GoalStatus.ACTIVE)))
+        .group_by(Goal.id, Goal.service_user_id, Goal.status, Goal.next_review_on, Goal.agreed_at)
+    ):
+        goals[su].append(GoalFacts(status, next_review_on, _day(agreed_at), _day(last_rated_at)))
+
+    latest_plan: dict[int, tuple[int, date | None, datetime]] = {}
+    for su, number, next_review_on, agreed_at in session.execute(
+        select(CarePlan.service_user_id, CarePlanVersion.number, CarePlanVersion.next_review_on,
+               CarePlanVersion.agreed_at)
+        .join(CarePlanVersion, CarePlanVersion.care_plan_id == CarePlan.id)
+        .where(CarePlan.service_user_id.in_(ids))
+    ):
+        if su not in latest_plan or number > latest_plan[su][0]:
+            latest_plan[su] = (number, next_review_on, agreed_at)
+
+    adjustments: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
+    for su, updated_at, reviewed_at in session.execute(
+        select(CarePlan.service_user_id, CarePlanEntry.updated_at, CarePlanEntry.reviewed_at)
+        .join(CarePlanEntry, CarePlanEntry.care_plan_id == CarePlan.id)
+        .where(CarePlan.service_user_id.in_(ids), CarePlanEntry.section == Section.ADJUSTMENTS,
+               CarePlanEntry.removed_at.is_(None))
+    ):
+        adjustments[su].append((updated_at, reviewed_at))
+
+    with_safety_plan = set(session.scalars(
+        select(SafetyPlan.service_user_id).where(SafetyPlan.service_user_id.in_(ids))
+    ))
+    open_flags = _counts(select(SafetyFlag.service_user_id, func.count())
+                         .where(SafetyFlag.service_user_id.in_(ids), SafetyFlag.acknowledged_at.is_(None))
+                         .group_by(SafetyFlag.service_user_id))
+    new_contributions = _counts(
+        select(CarerContribution.service_user_id, func.count())
+        .where(CarerContribution.service_user_id.in_(ids), CarerContribution.acknowledged_at.is_(None))
+        .group_by(CarerContribution.service_user_id)
+    )
+    stale_cutoff = months_before(today, carers.STALE_AFTER_MONTHS)  # as carers.details_stale
+    stale_carers = _counts(
+        select(CarerLink.service_user_id, func.count())
+        .join(Carer, Carer.id == CarerLink.carer_id)
+        .where(CarerLink.service_user_id.in_(ids),
+               or_(Carer.details_confirmed_on.is_(None), Carer.details_confirmed_on < stale_cutoff))
+        .group_by(CarerLink.service_user_id)
+    )
+    sync_problems = {
+        _service_user_id(key): count for key, count in session.execute(
+            select(OutboxMessage.ordering_key, func.count())
+            .where(OutboxMessage.status == OutboxStatus.DEAD,
+                   OutboxMessage.ordering_key.in_(select(_ordering_key()).where(*conditions)))
+            .group_by(OutboxMessage.ordering_key)
+        )
+    }
+
+    rows = []
+    for su, given, family, preferred, nhs_number, key_worker_id, key_worker_name, months in people_rows:
+        items: list[Attention] = []
+        if key_worker_id is None:
+            items.append(Attention("no_key_worker", "key_worker", URGENT))
+        if open_flags.get(su):
+            items.append(Attention("safety_flag", "safety", URGENT, count=open_flags[su]))
+        if sync_problems.get(su):
+            items.append(Attention("sync_problem", "sync", URGENT, count=sync_problems[su]))
+        for instrument_id in instruments:
+            key = (su, instrument_id)
+            items += measure_items(
+                instrument_id, assignment_due_on=assignments.get(key), in_progress=key in started,
+                deferred_until=deferred.get(key), last_done=last_done.get(key), today=today,
+            )
+        items += goal_items(goals.get(su, []), months or gbo.REVIEW_MONTHS_DEFAULT, today)
+        plan = latest_plan.get(su)
+        items += care_plan_items((plan[1], plan[2].date()) if plan else None, today)
+        if adjustments_need_review(adjustments.get(su, []), plan[2] if plan else None, today):
+            items.append(Attention("adjustments_review", "care_plan", DUE))
+        if su not in with_safety_plan:
+            items.append(Attention("no_safety_plan", "safety", DUE))
+        if new_contributions.get(su):
+            items.append(Attention("carer_contributions", "carers", DUE, count=new_contributions[su]))
+        if stale_carers.get(su):
+            items.append(Attention("carer_details_unconfirmed", "carers", DUE, count=stale_carers[su]))
+        items.sort(key=lambda item: -item.severity)
+        rows.append(CaseloadRow(su, given, family, preferred, nhs_number, key_worker_id, key_worker_name or "",
+                                tuple(items)))
+    return rows
+
+
+def _counts(query: Select[*tuple[Any, ...]]) -> dict[int, int]:
+    return {key: int(count) for key, count in db.session.execute(query)}
+
+
+def _ordering_key() -> ColumnElement[str]:
+    """``outbox.ordering_key`` computed in SQL: 'service_user:<id>'."""
+    prefix = outbox.ordering_key(0).removesuffix("0")
+    return literal(prefix, String) + cast(ServiceUser.id, String)
+
+
+def _service_user_id(ordering_key: str) -> int:
+    return int(ordering_key.rsplit(":", 1)[1])
+
+
+def caseload(user: User, query: CaseloadQuery, today: date) -> CaseloadPage:
+    """One page of the caseload: search in SQL, then filter, sort and page the rows."""
+    rows = caseload_rows(user, today, query.search)
+    counts = {show: sum(1 for row in rows if matches(row, show)) for show in SHOW_CHOICES}
+    chosen = sort_rows([row for row in rows if matches(row, query.show)], query.sort)
+    pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
+    page = min(query.page, pages)
+    in_scope = db.session.scalar(select(func.count()).select_from(ServiceUser).where(*_scope(user))) or 0
+    return CaseloadPage(
+        rows=chosen[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
+        matching=len(chosen),
+        in_scope=in_scope,
+        without_key_worker=people.count_without_key_worker(user),
+        query=replace(query, page=page),
+        page=page,
+        pages=pages,
+        counts=counts,
+    )
+
+
+@dataclass(frozen=True)
+class OpenFlag:
+    id: int
+    service_user_id: int
+    display_name: str
+    reason: str
+    raised_at: datetime
+
+
+def open_flags(user: User) -> list[OpenFlag]:
+    """Safety flags nobody has followed up yet, for everyone this member of staff may see."""
+    rows = db.session.execute(
+        select(SafetyFlag.id, SafetyFlag.service_user_id, ServiceUser.preferred_name, ServiceUser.given_name,
+               ServiceUser.family_name, SafetyFlag.reason, SafetyFlag.raised_at)
+        .join(ServiceUser, ServiceUser.id == SafetyFlag.service_user_id)
+        .where(*_scope(user), SafetyFlag.acknowledged_at.is_(None))
+        .order_by(SafetyFlag.raised_at, SafetyFlag.id)
+    )
+    return [OpenFlag(id_, su, f"{preferred or given} {family}", reason, raised_at)
+            for id_, su, preferred, given, family, reason, raised_at in rows]

@@ -1,0 +1,211 @@
+"""Allocating and changing key workers, with a handover, and the team view for team leads.
+
+Only a team lead allocates or changes a key worker, and only within their own team. Every
+change writes a ``KeyWorkerAssignment`` (the history, with the handover note), sets
+``ServiceUser.key_worker_id``, is audited, and goes to the clinical record through the outbox
+(``key_worker.changed``) in the same transaction. A change made in the clinical record comes in
+through ``record_from_clinical_record`` (the inbound pull): same history and audit, not sent back.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
+
+from portal.extensions import db
+from portal.models import AssignmentSource, KeyWorkerAssignment, Role, ServiceUser, StaffMember, User
+from portal.models.base import utcnow
+from portal.services import audit, outbox, people
+from portal.services.caseload import search_condition
+from portal.services.errors import NotAllowed, NotFound
+
+KEY_WORKER_CHANGED = "key_worker.changed"
+HANDOVER_NOTE_MAX = 2000
+PAGE_SIZE = 50
+# Staff who can hold a caseload.
+CASELOAD_ROLES = (Role.KEY_WORKER, Role.TEAM_LEAD)
+
+
+class SameKeyWorker(NotAllowed):
+    """The person chosen is already the key worker."""
+
+
+@dataclass(frozen=True)
+class KeyWorkerChoice:
+    id: int
+    name: str
+    profession: str
+    caseload: int  # service users they are key worker for now
+
+
+def _team_lead(user: User) -> StaffMember:
+    staff = people.staff_member_of(user)
+    if user.role is not Role.TEAM_LEAD:
+        raise NotAllowed("Only a team lead allocates key workers")
+    return staff
+
+
+def key_workers(user: User) -> list[KeyWorkerChoice]:
+    """Everyone in the team lead's team who can be a key worker, with their caseload size."""
+    staff = people.staff_member_of(user)
+    caseload_size = (
+        select(ServiceUser.key_worker_id, func.count().label("size"))
+        .where(ServiceUser.team_id == staff.team_id)
+        .group_by(ServiceUser.key_worker_id).subquery()
+    )
+    rows = db.session.execute(
+        select(StaffMember.id, StaffMember.name, StaffMember.profession, func.coalesce(caseload_size.c.size, 0))
+        .join(User, User.id == StaffMember.user_id)
+        .outerjoin(caseload_size, caseload_size.c.key_worker_id == StaffMember.id)
+        .where(StaffMember.team_id == staff.team_id, User.active.is_(True), User.role.in_(CASELOAD_ROLES))
+        .order_by(StaffMember.name, StaffMember.id)
+    )
+    return [KeyWorkerChoice(id_, name, profession, int(size)) for id_, name, profession, size in rows]
+
+
+def person_to_allocate(user: User, service_user_id: int) -> ServiceUser:
+    """The service user, if they are in this team lead's team (NotFound otherwise)."""
+    _team_lead(user)
+    return people.service_user_for_staff(user, service_user_id, audit_view=False)
+
+
+def allocate(user: User, person: ServiceUser, key_worker_id: int, *, handover_on: date, handover_note: str,
+             now: datetime | None = None) -> KeyWorkerAssignment:
+    """Make ``key_worker_id`` the person's key worker, recording the handover."""
+    lead = _team_lead(user)
+    if person.team_id != lead.team_id:
+        raise NotFound
+    choices = {choice.id for choice in key_workers(user)}
+    if key_worker_id not in choices:
+        raise NotFound
+    if person.key_worker_id == key_worker_id:
+        raise SameKeyWorker("This person is already their key worker")
+    note = handover_note.strip()
+    if not note or len(note) > HANDOVER_NOTE_MAX:
+        raise ValueError("A handover note is needed, up to 2000 characters")
+    now = now or utcnow()
+    if handover_on > now.date():
+        raise ValueError("The handover cannot be in the future")
+    key_worker = db.session.get_one(StaffMember, key_worker_id)
+    assignment = _change_key_worker(person, key_worker, handover_on=handover_on, note=note, recorded_by=user,
+                                    source=AssignmentSource.PORTAL, now=now)
+    db.session.commit()
+    return assignment
+
+
+def record_from_clinical_record(person: ServiceUser, key_worker: StaffMember, *, changed_at: datetime | None,
+                                now: datetime | None = None) -> KeyWorkerAssignment:
+    """The clinical record names a new key worker: the same history and audit as a handover here,
+    with no one in the portal recording it and no handover note, and nothing sent back to the record
+    (it already says so). The inbound pull calls this and commits with the rest of the pull."""
+    now = now or utcnow()
+    handed_over = min(changed_at or now, now)
+    return _change_key_worker(person, key_worker, handover_on=handed_over.date(), note="", recorded_by=None,
+                              source=AssignmentSource.CLINICAL_RECORD, now=now)
+
+
+def _change_key_worker(person: ServiceUser, key_worker: StaffMember, *, handover_on: date, note: str,
+                       recorded_by: User | None, source: AssignmentSource, now: datetime) -> KeyWorkerAssignment:
+    assignment = KeyWorkerAssignment(
+        service_user_id=person.id, key_worker_id=key_worker.id, previous_key_worker_id=person.key_worker_id,
+        handover_on=handover_on, handover_note=note, recorded_by_id=recorded_by.id if recorded_by else None,
+        recorded_at=now, source=source,
+    )
+    db.session.add(assignment)
+    person.key_worker_id = key_worker.id
+    db.session.flush()
+    if source is AssignmentSource.PORTAL:  # a change from the record must not echo back to it
+        outbox.enqueue(person.id, KEY_WORKER_CHANGED, key_worker_message(person, key_worker, now))
+    audit.record(recorded_by.id if recorded_by else None, "key_worker_changed", "service_user", person.id)
+    return assignment
+
+
+def key_worker_message(person: ServiceUser, key_worker: StaffMember, changed_at: datetime) -> dict[str, Any]:
+    """The outbox payload for ``key_worker.changed`` (no handover note: that stays in the portal)."""
+    return {
+        "nhs_number": person.nhs_number,
+        "key_worker_name": key_worker.name,
+        "key_worker_professional_registration": key_worker.registration,
+        "team_name": key_worker.team.name,
+        "changed_at": changed_at.isoformat(),
+    }
+
+
+def history(person: ServiceUser) -> list[KeyWorkerAssignment]:
+    """Every allocation for this person, newest first."""
+    return list(db.session.scalars(
+        select(KeyWorkerAssignment).where(KeyWorkerAssignment.service_user_id == person.id)
+        .options(joinedload(KeyWorkerAssignment.key_worker), joinedload(KeyWorkerAssignment.previous_key_worker),
+                 joinedload(KeyWorkerAssignment.recorded_by).joinedload(User.staff_member))
+        .order_by(KeyWorkerAssignment.recorded_at.desc(), KeyWorkerAssignment.id.desc())
+    ))
+
+
+# The team view -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TeamRow:
+    id: int
+    display_name: str
+    nhs_number: str
+    key_worker_id: int | None
+    key_worker_name: str
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    rows: list[TeamRow]
+    matching: int
+    without_key_worker: int
+    key_workers: list[KeyWorkerChoice]
+    search: str
+    key_worker: str  # "" (everyone), "none" or a staff id
+    page: int
+    pages: int
+
+    def args(self, **changes: object) -> dict[str, object]:
+        values = {"q": self.search, "key_worker": self.key_worker, "page": self.page, **changes}
+        return {key: value for key, value in values.items() if value not in ("", 1)}
+
+
+def team(user: User, *, search: str = "", key_worker: str = "", page: int = 1) -> TeamPage:
+    """Everyone in the team lead's team, those with no key worker first; four queries."""
+    staff = _team_lead(user)
+    choices = key_workers(user)
+    if key_worker not in ("", "none") and key_worker not in {str(c.id) for c in choices}:
+        key_worker = ""
+    conditions = [ServiceUser.team_id == staff.team_id]
+    if search:
+        conditions.append(search_condition(search))
+    if key_worker == "none":
+        conditions.append(ServiceUser.key_worker_id.is_(None))
+    elif key_worker:
+        conditions.append(ServiceUser.key_worker_id == int(key_worker))
+    matching = db.session.scalar(select(func.count()).select_from(ServiceUser).where(*conditions)) or 0
+    pages = max(1, math.ceil(matching / PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = db.session.execute(
+        select(ServiceUser.id, ServiceUser.given_name, ServiceUser.preferred_name, ServiceUser.family_name,
+               ServiceUser.nhs_number, ServiceUser.key_worker_id, StaffMember.name)
+        .outerjoin(StaffMember, StaffMember.id == ServiceUser.key_worker_id)
+        .where(*conditions)
+        .order_by(case((ServiceUser.key_worker_id.is_(None), 0), else_=1), ServiceUser.family_name,
+                  ServiceUser.given_name, ServiceUser.id)
+        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    )
+    return TeamPage(
+        rows=[TeamRow(id_, f"{preferred or given} {family}", nhs, kw_id, kw_name or "")
+              for id_, given, preferred, family, nhs, kw_id, kw_name in rows],
+        matching=matching,
+        without_key_worker=people.count_without_key_worker(user),
+        key_workers=choices,
+        search=search,
+        key_worker=key_worker,
+        page=page,
+        pages=pages,
+    )

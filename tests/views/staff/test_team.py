@@ -1,0 +1,180 @@
+"""The team view and handover: team leads allocate or change key workers; key workers cannot."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import AuditEvent, KeyWorkerAssignment, OutboxMessage, Role
+from tests import factories
+from tests import workspace_factories as make
+from tests.conftest import PageRequest
+from tests.pages import error_messages
+
+TODAY = date.today()
+
+
+def handover_form(key_worker: Any, note: str = "Alex likes texts before visits. Dog at home.",
+                  day: date = TODAY) -> dict[str, Any]:
+    return {"key_worker": str(key_worker.id), "handover_on-day": str(day.day),
+            "handover_on-month": str(day.month), "handover_on-year": str(day.year), "handover_note": note}
+
+
+def test_team_view_lists_no_key_worker_first_with_a_count(app: Flask, team: Any, service_user: Any,
+                                                          as_team_lead: PageRequest) -> None:
+    alex = factories.create_service_user(team, given_name="Alex", family_name="Morgan")
+    factories.create_service_user(factories.create_team(), given_name="Not", family_name="OurTeam")
+    page = as_team_lead.get("staff.team")
+    rows = page.select("#team-results tbody tr")
+    assert [r.select_one("a").get_text(strip=True) for r in rows] == ["Alex Morgan", "Sam Taylor"]
+    assert "portal-row-highlight" in rows[0]["class"] and "No key worker" in rows[0].get_text()
+    assert page.select_one("#no-key-worker-count").get_text(strip=True) == "1"
+    allocate = rows[0].select("a")[-1]
+    assert allocate.get_text(" ", strip=True) == "Allocate a key worker for Alex Morgan"
+    assert allocate["href"] == f"/staff/service-users/{alex.id}/key-worker"
+    caseloads = {r.th.get_text(strip=True): r.select("td")[-1].get_text(strip=True)
+                 for r in page.select("table")[0].select("tbody tr")}
+    assert caseloads["Kim Keyworker"] == "1"
+    only_none = as_team_lead.get("staff.team", key_worker="none")
+    assert [a.get_text(strip=True) for a in only_none.select("#team-results tbody tr td:first-child a")] == [
+        "Alex Morgan"]
+
+
+def test_key_workers_cannot_use_the_team_view_or_reallocate(app: Flask, service_user: Any, key_worker: Any,
+                                                            as_key_worker: PageRequest) -> None:
+    as_key_worker.get("staff.team", _expected_status=403)
+    as_key_worker.get("staff.allocate_key_worker", _expected_status=403, service_user_id=service_user.id)
+    other = factories.create_staff(key_worker.team, name="Tom Okafor")
+    as_key_worker.post("staff.allocate_key_worker", _data=handover_form(other), _expected_status=403,
+                       service_user_id=service_user.id)
+    db.session.refresh(service_user)
+    assert service_user.key_worker_id == key_worker.id
+    as_key_worker.get("staff.team_report", _expected_status=403)
+
+
+def test_team_lead_allocates_a_key_worker_with_a_handover(app: Flask, team: Any, team_lead: Any, key_worker: Any,
+                                                          as_team_lead: PageRequest) -> None:
+    alex = factories.create_service_user(team, given_name="Alex", family_name="Morgan")
+    db.session.commit()
+    assert as_team_lead.get("staff.home").select_one("#no-key-worker-count").get_text(strip=True) == "1"
+
+    form = as_team_lead.get("staff.allocate_key_worker", service_user_id=alex.id)
+    assert form.h1.get_text(" ", strip=True) == "Alex Morgan Allocate a key worker"
+    assert form.select_one("#handover_on-day")["value"] == str(TODAY.day)
+    as_team_lead.post("staff.allocate_key_worker", _data=handover_form(key_worker), _expected_status=303,
+                      _expected_redirect="/staff/team", service_user_id=alex.id)
+
+    db.session.expire_all()
+    assert alex.key_worker_id == key_worker.id
+    history = db.session.scalars(select(KeyWorkerAssignment)).all()
+    assert [(h.key_worker_id, h.previous_key_worker_id, h.handover_on, h.handover_note, h.recorded_by_id)
+            for h in history] == [(key_worker.id, None, TODAY, "Alex likes texts before visits. Dog at home.",
+                                   team_lead.user_id)]
+    audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "key_worker_changed"))
+    assert (audit.actor_user_id, audit.record_type, audit.record_id) == (team_lead.user_id, "service_user", alex.id)
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "key_worker.changed"))
+    assert message.ordering_key == f"service_user:{alex.id}"
+    assert {k: v for k, v in message.payload.items() if k != "changed_at"} == {
+        "nhs_number": alex.nhs_number, "key_worker_name": "Kim Keyworker",
+        "key_worker_professional_registration": "NMC 00A0000A", "team_name": "Test Team"}
+    assert message.payload["changed_at"].startswith(TODAY.isoformat())
+    assert "Dog" not in str(message.payload)
+
+    team_page = as_team_lead.get("staff.team")
+    assert "Alex Morgan's key worker is now Kim Keyworker." in team_page.select_one(".portal-flash").get_text()
+    assert team_page.select_one("#no-key-worker-count").get_text(strip=True) == "0"
+    assert as_team_lead.get("staff.home").select_one("#no-key-worker-count").get_text(strip=True) == "0"
+
+
+def test_changing_key_worker_keeps_the_history_and_the_new_one_sees_the_note(
+    app: Flask, team: Any, service_user: Any, key_worker: Any, as_team_lead: PageRequest,
+) -> None:
+    tom = factories.create_staff(team, Role.KEY_WORKER, name="Tom Okafor")
+    page = as_team_lead.get("staff.allocate_key_worker", service_user_id=service_user.id)
+    choices = [label.get_text(" ", strip=True) for label in page.select(".nhsuk-radios__label")]
+    assert choices == ["Lee Lead, Mental health nurse (0 people)", "Tom Okafor, Mental health nurse (0 people)"], (
+        "the current key worker is not offered")
+    as_team_lead.post("staff.allocate_key_worker", _data=handover_form(tom, "Sam is moving house in May.",
+                                                                       TODAY - timedelta(days=1)),
+                      _expected_status=303, service_user_id=service_user.id)
+
+    db.session.expire_all()
+    assert service_user.key_worker_id == tom.id
+    row = db.session.scalar(select(KeyWorkerAssignment))
+    assert (row.previous_key_worker_id, row.handover_on) == (key_worker.id, TODAY - timedelta(days=1))
+
+    tom_client = PageRequest(factories_sign_in(app, tom))
+    assert [a.get_text(strip=True) for a in tom_client.get("staff.home").select("table a")] == ["Sam Taylor"]
+    timeline = tom_client.get("staff.service_user_timeline", service_user_id=service_user.id)
+    assert "Sam is moving house in May." in timeline.get_text()
+    assert "Key worker changed to Tom Okafor" in timeline.get_text()
+    latest = {row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True)
+              for row in timeline.select(".nhsuk-summary-list__row")}["Latest handover"]
+    assert latest == f"{(TODAY - timedelta(days=1)).strftime('%-d %B %Y')} Sam is moving house in May."
+    # Kim no longer sees Sam.
+    PageRequest(factories_sign_in(app, key_worker)).get("staff.service_user", _expected_status=404,
+                                                        service_user_id=service_user.id)
+
+
+def factories_sign_in(app: Flask, staff: Any) -> Any:
+    from tests.conftest import sign_in
+
+    return sign_in(app.test_client(), staff.user)
+
+
+def test_the_service_user_sees_their_new_key_worker(app: Flask, team: Any, service_user: Any,
+                                                   as_team_lead: PageRequest, as_service_user: PageRequest) -> None:
+    tom = factories.create_staff(team, Role.KEY_WORKER, name="Tom Okafor")
+    as_team_lead.post("staff.allocate_key_worker", _data=handover_form(tom), _expected_status=303,
+                      service_user_id=service_user.id)
+    assert "Your key worker is Tom Okafor" in as_service_user.get("me.home").get_text()
+
+
+def test_mistakes_are_explained_and_what_was_typed_is_kept(app: Flask, team: Any, service_user: Any,
+                                                           as_team_lead: PageRequest) -> None:
+    tom = factories.create_staff(team, Role.KEY_WORKER, name="Tom Okafor")
+    page = as_team_lead.post("staff.allocate_key_worker", _data={
+        "handover_on-day": "31", "handover_on-month": "2", "handover_on-year": "2026", "handover_note": "  "},
+        service_user_id=service_user.id)
+    assert error_messages(page) == ["Choose the new key worker", "Enter a real date, like 27 3 2027",
+                                    "Write what the new key worker needs to know"]
+    assert page.title.get_text().startswith("Error: ")
+    assert page.select_one("#handover_on-day")["value"] == "31"
+
+    future = as_team_lead.post("staff.allocate_key_worker", _data=handover_form(tom, day=TODAY + timedelta(days=1)),
+                               service_user_id=service_user.id)
+    assert error_messages(future) == ["The handover date must be today or in the past"]
+    assert "Alex likes texts" in future.select_one("textarea").get_text()
+    assert db.session.scalar(select(KeyWorkerAssignment)) is None
+
+
+def test_only_the_team_can_be_chosen_and_only_the_teams_people_changed(app: Flask, team: Any, service_user: Any,
+                                                                      as_team_lead: PageRequest) -> None:
+    elsewhere = factories.create_staff(factories.create_team(), Role.KEY_WORKER, name="Far Away")
+    page = as_team_lead.post("staff.allocate_key_worker", _data=handover_form(elsewhere),
+                             service_user_id=service_user.id)
+    assert error_messages(page) == ["Choose the new key worker"]
+    outsider = factories.create_service_user(factories.create_team())
+    as_team_lead.get("staff.allocate_key_worker", _expected_status=404, service_user_id=outsider.id)
+    as_team_lead.post("staff.allocate_key_worker", _data=handover_form(elsewhere), _expected_status=404,
+                      service_user_id=outsider.id)
+    assert db.session.scalar(select(KeyWorkerAssignment)) is None
+
+
+def test_the_team_view_uses_a_fixed_number_of_queries(app: Flask, team: Any, key_worker: Any,
+                                                      team_lead_client: Any) -> None:
+    for _ in range(5):
+        factories.create_service_user(team, with_account=False)
+    db.session.commit()
+    with make.count_queries() as small:
+        assert team_lead_client.get("/staff/team").status_code == 200
+    for number in range(45):
+        factories.create_service_user(team, key_worker=key_worker if number % 2 else None, with_account=False)
+    db.session.commit()
+    with make.count_queries() as large:
+        assert team_lead_client.get("/staff/team").status_code == 200
+    assert large() == small()
