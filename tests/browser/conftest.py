@@ -308,6 +308,7 @@ def assert_accessible(page: Page) -> None:
     """
     options = getattr(page.context, "portal_options", {})
     if options.get("java_script_enabled", True):
+        settle(page)
         _run_axe(page, page.url)
         return
     copy = _copy_without_scripts(page, options)
@@ -352,19 +353,36 @@ def _copy_without_scripts(page: Page, options: dict[str, Any]) -> Page:
 def horizontal_overflow(page: Page, width: int = 320, height: int = 640) -> int:
     """How many CSS pixels the page is wider than a ``width`` viewport (0 is good)."""
     page.set_viewport_size({"width": width, "height": height})
-    # The NHS.UK header moves menu items into "More" on resize (after a frame): measure once the
-    # layout has settled, so a real overflow still fails but a half-finished resize does not.
-    return int(page.evaluate("""async () => {
+    settle(page)
+    return int(page.evaluate("document.documentElement.scrollWidth")) - width
+
+
+def settle(page: Page) -> None:
+    """Wait until the page has loaded and its layout has stopped changing.
+
+    After a click, the new page's URL is there before its scripts have run. The NHS.UK header
+    then moves menu items that do not fit into "More" (on load, and again a frame after a resize),
+    so checking earlier would measure, or run axe on, a half-built header.
+    """
+    page.wait_for_load_state("load")
+    page.evaluate("""async () => {
         const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
-        let last = -1, steady = 0;
-        for (let i = 0; i < 60 && steady < 10; i++) {  // unchanged for 10 frames, about 160 ms
+        const shape = () => {
+            const items = document.querySelectorAll(".nhsuk-header__navigation-item");
+            const places = Array.from(items, (item) => {
+                const box = item.getBoundingClientRect();
+                return `${box.left},${box.top},${box.width}`;
+            });
+            return `${document.documentElement.scrollWidth}|${places.join(";")}`;
+        };
+        let last = "", steady = 0;
+        for (let i = 0; i < 120 && steady < 10; i++) {  // unchanged for 10 frames, about 160 ms
             await frame();
-            const now = document.documentElement.scrollWidth;
+            const now = shape();
             steady = now === last ? steady + 1 : 0;
             last = now;
         }
-        return last;
-    }""")) - width
+    }""")
 
 
 def focused(page: Page) -> str:
