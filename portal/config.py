@@ -44,6 +44,8 @@ class Config:
     SAFETY_THRESHOLDS: dict[str, int] = {}
     # Goal Based Outcomes: a change of this many points or more is reliable (DOMAIN.md).
     GBO_RELIABLE_CHANGE = 3
+    # ReQoL-10: a change of this many points or more in the total is reliable (DOMAIN.md).
+    REQOL_RELIABLE_CHANGE = 5
     # Let a service user choose to show their safety plan on their own phone without signing in
     # (a hashed token in a long-lived cookie). Off unless the trust turns it on.
     SAFETY_PLAN_ON_TRUSTED_DEVICE = False

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from portal.instruments import dialog, reqol10
 from portal.instruments.definition import Instrument, Item
 from portal.models import MeasureResponse
-from portal.services import measures
+from portal.services import measures, settings
 
 
 @dataclass(frozen=True)
@@ -74,12 +74,14 @@ def results(instrument: Instrument, response: MeasureResponse, history: list[Mea
     totals: list[int] = [(r.scores or {})["total"] for r in scored]
     points = [(r.submitted_at.strftime("%-d %b %Y") if r.submitted_at else "", total)
               for r, total in zip(scored, totals, strict=True)]
-    changes = [reqol10.reliable_change(before, after) for before, after in zip(totals, totals[1:], strict=False)]
+    threshold = settings.reqol_reliable_change()
+    changes = [reqol10.reliable_change(before, after, threshold)
+               for before, after in zip(totals, totals[1:], strict=False)]
     marks = {index: change for index, change in enumerate(changes, start=1) if change != "no reliable change"}
     # History is oldest first: the one before this response, if any, is what it is compared with.
     index = next((i for i, r in enumerate(scored) if r.id == response.id), None)
     previous_total = totals[index - 1] if index else None
-    change = reqol10.reliable_change(previous_total, scores["total"]) if previous_total is not None else None
+    change = reqol10.reliable_change(previous_total, scores["total"], threshold) if previous_total is not None else None
     physical_item = instrument.item_by_code(reqol10.PHYSICAL_HEALTH_CODE)
     physical = answered.get(physical_item.number)
     return {

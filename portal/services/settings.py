@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from portal.instruments import gbo, reqol10
 from portal.instruments.definition import Instrument, load_instrument
 from portal.instruments.safety import SafetyThresholds
 
@@ -22,4 +23,8 @@ def safety_thresholds() -> SafetyThresholds:
 
 
 def gbo_reliable_change() -> int:
-    return int(current_app.config.get("GBO_RELIABLE_CHANGE", 3))
+    return int(current_app.config.get("GBO_RELIABLE_CHANGE", gbo.RELIABLE_CHANGE_DEFAULT))
+
+
+def reqol_reliable_change() -> int:
+    return int(current_app.config.get("REQOL_RELIABLE_CHANGE", reqol10.RELIABLE_CHANGE_DEFAULT))

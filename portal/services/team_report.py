@@ -26,7 +26,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -46,7 +45,7 @@ from portal.models import (
     Team,
     User,
 )
-from portal.services import carers, people
+from portal.services import carers, people, settings
 from portal.services.caseload import months_after, months_before
 
 FIGURE_KEYS = (
@@ -167,10 +166,6 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day, time.max, tzinfo=UTC)
 
 
-def reqol_threshold() -> float:
-    return float(current_app.config.get("REQOL_RELIABLE_CHANGE", reqol10.RELIABLE_CHANGE_DEFAULT))
-
-
 def team_report(user: User, start: date, end: date) -> TeamReport:
     """The report for the signed-in member of staff's team. Seven queries."""
     staff = people.staff_member_of(user)
@@ -241,7 +236,7 @@ def team_report(user: User, start: date, end: date) -> TeamReport:
             totals[su].append((submitted_at.date(), scores["total"]))
 
     on_time, reviews_due = gbo_reviews(goals, start, end)
-    changes = reqol_changes(totals, start, end, reqol_threshold())
+    changes = reqol_changes(totals, start, end, settings.reqol_reliable_change())
     changed = sum(changes.values())
 
     def done(instrument_id: str, months: int) -> int:

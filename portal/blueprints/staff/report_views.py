@@ -17,6 +17,7 @@ from portal.forms import messages
 from portal.forms.fields import DateField
 from portal.models import Role
 from portal.presenters import caseload as presenter
+from portal.services import settings
 from portal.services import team_report as reports
 
 
@@ -55,7 +56,7 @@ def team_report() -> str:
     labels = presenter.report_labels()
     return render_template(
         "staff/team_report.html", form=form if form.errors else None, period_form=form, report=report,
-        labels=labels, csv_args=_period_args(report), reqol_threshold=f"{reports.reqol_threshold():g}",
+        labels=labels, csv_args=_period_args(report), reqol_threshold=settings.reqol_reliable_change(),
         figures_chart=charts.bar_chart(
             [(i, str(labels[f.key]), f.percent) for i, f in enumerate(report.figures) if f.percent is not None],
             minimum=0, maximum=100,

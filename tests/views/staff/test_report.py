@@ -7,6 +7,7 @@ import io
 from datetime import date
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from portal.extensions import db
@@ -80,6 +81,21 @@ def test_the_report_page_shows_the_right_figures(app: Flask, team: Any, service_
     assert page.select_one("#team-figures-title").get_text().startswith("Percentage of people")
     csv_link = page.find("a", string="Download these figures (CSV)")["href"]
     assert csv_link.startswith("/staff/team/report.csv?") and "end-year=2025" in csv_link
+
+
+def test_the_trusts_reliable_change_threshold_is_used_and_stated(app: Flask, team: Any, service_user: Any,
+                                                                  key_worker: Any, as_team_lead: PageRequest,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a trust that counts only a change of 7 points or more as reliable
+    monkeypatch.setitem(app.config, "REQOL_RELIABLE_CHANGE", 7)
+    _team_in_2025(team, service_user, key_worker)
+    page = as_team_lead.get("staff.team_report", **PERIOD)
+    changes = {row["id"].removeprefix("figure-"): tuple(td.get_text(strip=True) for td in row.select("td"))
+               for row in page.select("#report-changes tbody tr")}
+    # Then +7 is still an improvement, but -6 is no longer a reliable deterioration
+    assert changes == {"improvement": ("1", "50%"), "no-reliable-change": ("1", "50%"),
+                       "deterioration": ("0", "0%")}
+    assert "A change of 7 points or more is a reliable change." in page.get_text()
 
 
 def test_the_report_downloads_as_csv_with_the_same_figures(app: Flask, team: Any, service_user: Any,
