@@ -43,7 +43,6 @@ from portal.models import (
     OutboxMessage,
     OutboxStatus,
     ResponseStatus,
-    Role,
     SafetyFlag,
     SafetyPlan,
     Section,
@@ -303,12 +302,8 @@ def sort_rows(rows: list[CaseloadRow], sort: str) -> list[CaseloadRow]:
 # The queries -------------------------------------------------------------------------------------
 
 def _scope(user: User, search: str = "") -> list[ColumnElement[bool]]:
-    """Who this member of staff may see (as ``people.service_user_for_staff``), and the search."""
-    staff = people.staff_member_of(user)
-    conditions: list[ColumnElement[bool]] = [
-        ServiceUser.team_id == staff.team_id if user.role is Role.TEAM_LEAD
-        else ServiceUser.key_worker_id == staff.id
-    ]
+    """Who this member of staff may see, and the search."""
+    conditions = [people.staff_scope(user)]
     if search:
         conditions.append(search_condition(search))
     return conditions

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ScalarSelect, Select, case, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -23,13 +23,16 @@ def staff_member_of(user: User) -> StaffMember:
     return user.staff_member
 
 
-def _visible_to_staff(user: User) -> Select[ServiceUser]:
-    """Key workers see their own caseload; team leads see their whole team."""
+def staff_scope(user: User) -> ColumnElement[bool]:
+    """Key workers see their own caseload; team leads see their whole team. The one rule."""
     staff = staff_member_of(user)
-    query = select(ServiceUser)
     if user.role is Role.TEAM_LEAD:
-        return query.where(ServiceUser.team_id == staff.team_id)
-    return query.where(ServiceUser.key_worker_id == staff.id)
+        return ServiceUser.team_id == staff.team_id
+    return ServiceUser.key_worker_id == staff.id
+
+
+def _visible_to_staff(user: User) -> Select[ServiceUser]:
+    return select(ServiceUser).where(staff_scope(user))
 
 
 def visible_service_user_ids(user: User) -> ScalarSelect[int]:
