@@ -18,6 +18,14 @@ def nhs_number_digits(value: str) -> str:
     return re.sub(r"[\s-]", "", value or "")
 
 
+def format_nhs_number(value: str) -> str:
+    """Spaced 3-3-4, as the NHS writes it: ``485 777 3456``. Anything else is shown as it is."""
+    digits = nhs_number_digits(value)
+    if not re.fullmatch(r"\d{10}", digits):
+        return value or ""
+    return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
+
+
 def is_valid_nhs_number(value: str) -> bool:
     """10 digits with a correct modulus-11 check digit."""
     digits = nhs_number_digits(value)
