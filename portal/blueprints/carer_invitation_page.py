@@ -24,8 +24,8 @@ def invite_carer_page(person: ServiceUser, template: str, created_template: str)
                 current_user, person, name=form.name.data, relationship=form.relationship.data,
                 email=form.email.data, days=current_app.config["INVITATION_DAYS"],
             )
-        except carers.EmailInUse:
-            form.email.errors = [str(messages.CARER_EMAIL_IN_USE)]
+        except carers.AlreadyTheirCarer:
+            form.email.errors = [str(messages.CARER_ALREADY_INVITED)]
         else:
             message = reminders.send_invitation_if_chosen(current_user, invitation.created.invitation,
                                                          chosen_channel(form.send_by), mobile=form.mobile.data)

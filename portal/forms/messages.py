@@ -59,7 +59,7 @@ CONTACT_NEEDS_ADDRESS = _l("Enter your address and postcode, or choose another w
 CHOOSE_WHAT_CARER_SEES = _l("Choose what they may see, or choose Nothing")
 CONSENT_NOTHING_AND_MORE = _l("You chose Nothing and something else. Choose Nothing, or the things they may see.")
 ENTER_CONTRIBUTION = _l("Write something in at least one box, or ask for a carer's assessment")
-CARER_EMAIL_IN_USE = _l("This email address cannot be used for a carer. Use a different one.")
+CARER_ALREADY_INVITED = _l("This person is already a carer here. Check the list of carers.")
 
 # Safety plan (issue 4)
 ENTER_ANY_SAFETY_PLAN_STEP = _l("Write at least one step of the plan")

@@ -337,8 +337,8 @@ def bring_into_care_plan(user: User, contribution: CarerContribution, labels: Ma
 
 # Inviting carers -----------------------------------------------------------------------------
 
-class EmailInUse(Exception):
-    """The email address belongs to an account that is not a carer's."""
+class AlreadyTheirCarer(Exception):
+    """The email address is already that of one of this person's carers."""
 
 
 @dataclass(frozen=True)
@@ -362,18 +362,21 @@ def invite_carer(user: User, person: ServiceUser, *, name: str, relationship: st
         people.service_user_for_staff(user, person.id, audit_view=False)
     else:
         raise NotAllowed
-    existing = accounts.find_user_by_email(email)
-    if existing is not None and (existing.role is not Role.CARER or existing.carer is None):
-        raise EmailInUse
+    account = accounts.find_user_by_email(email)
+    existing = account.carer if account is not None and account.role is Role.CARER else None
     if existing is not None:
-        carer = existing.carer
-        assert carer is not None
+        carer = existing
         already = db.session.scalar(
             select(CarerLink).where(CarerLink.carer_id == carer.id, CarerLink.service_user_id == person.id)
         )
         if already is not None:
-            raise EmailInUse
+            raise AlreadyTheirCarer
+    elif (pending := _invited_not_joined(person, email)) is not None:
+        carer = pending  # invited before and not joined yet (the code was lost): a new code
     else:
+        # A new carer. An address that belongs to a service user's or staff account is treated
+        # the same way, so whoever invites learns nothing about who uses the portal; that
+        # account's owner will be told the code does not work when they try it.
         carer = Carer(name=name.strip(), email=accounts.normalise_email(email))
         db.session.add(carer)
         db.session.flush()
@@ -385,6 +388,15 @@ def invite_carer(user: User, person: ServiceUser, *, name: str, relationship: st
         service_user_id=person.id if existing is not None else None, days=days,
     )
     return CarerInvitation(created, existing_account=existing is not None)
+
+
+def _invited_not_joined(person: ServiceUser, email: str) -> Carer | None:
+    return db.session.scalars(
+        select(Carer).join(CarerLink)
+        .where(CarerLink.service_user_id == person.id, Carer.user_id.is_(None),
+               Carer.email == accounts.normalise_email(email))
+        .order_by(Carer.id)
+    ).first()
 
 
 def accept_link_invitation(user: User, code: str, relationship: str, now: datetime | None = None) -> CarerLink:

@@ -310,14 +310,36 @@ def test_an_existing_carer_adds_a_second_person_with_a_code(app: Flask, carer, s
         carers.accept_link_invitation(carer.user, invitation.created.code, "Aunt")
 
 
-def test_an_email_of_a_non_carer_account_cannot_be_invited_as_a_carer(app: Flask, service_user, key_worker) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(carers.EmailInUse):
-        carers.invite_carer(service_user.user, service_user, name="Kim", relationship="Friend",
-                            email=key_worker.user.email, days=7)
+def test_inviting_gives_nothing_away_about_who_has_an_account(app: Flask, service_user, key_worker) -> None:  # type: ignore[no-untyped-def]
+    # Inviting the address of a staff account looks exactly like inviting a new carer...
+    invitation = carers.invite_carer(service_user.user, service_user, name="Kim", relationship="Friend",
+                                     email=key_worker.user.email, days=7)
+    assert not invitation.existing_account
+    assert [link.carer.name for link in service_user.carer_links] == ["Kim"]
+    # ...but the code cannot make a second account for that address
+    with pytest.raises(accounts.InvitationProblem):
+        accounts.accept_invitation(key_worker.user.email, invitation.created.code, "a-long-enough-password")
     with pytest.raises(NotFound):
         carers.invite_carer(factories.create_service_user().user, service_user, name="X", relationship="Y",
                             email="x@example.test", days=7)
     assert db.session.scalar(select(CarerContribution)) is None
+
+
+def test_a_lost_code_is_replaced_without_adding_the_carer_twice(app: Flask, service_user) -> None:  # type: ignore[no-untyped-def]
+    first = carers.invite_carer(service_user.user, service_user, name="Kim", relationship="Friend",
+                                email="kim@example.test", days=7)
+    second = carers.invite_carer(service_user.user, service_user, name="Kim", relationship="Friend",
+                                 email="KIM@example.test", days=7)
+    assert first.created.code != second.created.code
+    assert len(service_user.carer_links) == 1
+    user = accounts.accept_invitation("kim@example.test", second.created.code, "a-long-enough-password")
+    assert user.carer is service_user.carer_links[0].carer
+
+
+def test_someone_already_their_carer_is_not_invited_again(app: Flask, carer, service_user) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(carers.AlreadyTheirCarer):
+        carers.invite_carer(service_user.user, service_user, name="Jo", relationship="Partner",
+                            email=carer.user.email, days=7)
 
 
 def test_a_carer_viewing_what_is_shared_is_audited_without_content(app: Flask, carer, service_user, loaded) -> None:  # type: ignore[no-untyped-def]

@@ -85,3 +85,12 @@ def test_inviting_a_carer_shows_a_code_once(app: Flask, service_user, as_service
     errors = error_messages(as_service_user.post("me.invite_carer", {"name": "", "relationship": "", "email": "nope"}))
     assert errors == ["Enter the carer's name", "Say how they are related, like mother, partner or friend",
                       "Enter an email address in the correct format, like name@example.com"]
+
+
+def test_inviting_an_existing_carer_again_is_explained_and_keeps_what_was_typed(  # type: ignore[no-untyped-def]
+        app: Flask, carer, service_user, as_service_user: PageRequest) -> None:
+    page = as_service_user.post("me.invite_carer", {"name": "Jo Again", "relationship": "Partner",
+                                                    "email": carer.user.email})
+    assert error_messages(page) == ["This person is already a carer here. Check the list of carers."]
+    assert page.select_one("input[name=name]")["value"] == "Jo Again"
+    assert page.select_one("input[name=email]")["value"] == carer.user.email
