@@ -319,16 +319,19 @@ def assert_accessible(page: Page) -> None:
 
 
 def _run_axe(page: Page, where: str) -> None:
+    if violations := axe_violations(page):
+        pytest.fail("\n".join([f"{len(violations)} accessibility violation(s) on {where}:", *violations]),
+                    pytrace=False)
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe's violations on a page with JavaScript on, one line each (empty when there are none)."""
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
-    violations = results.response["violations"]
-    if violations:
-        lines = [f"{len(violations)} accessibility violation(s) on {where}:"]
-        for violation in violations:
-            targets = "; ".join(" ".join(node["target"]) for node in violation["nodes"])
-            lines.append(
-                f"- {violation['id']} ({violation['impact']}): {violation['help']} -> {targets}"
-            )
-        pytest.fail("\n".join(lines), pytrace=False)
+    return [
+        f"- {violation['id']} ({violation['impact']}): {violation['help']} -> "
+        + "; ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in results.response["violations"]
+    ]
 
 
 def _copy_without_scripts(page: Page, options: dict[str, Any]) -> Page:
@@ -351,7 +354,18 @@ def _copy_without_scripts(page: Page, options: dict[str, Any]) -> Page:
 
 
 def horizontal_overflow(page: Page, width: int = 320, height: int = 640) -> int:
-    """How many CSS pixels the page is wider than a ``width`` viewport (0 is good)."""
+    """How many CSS pixels the page is wider than a ``width`` viewport (0 is good).
+
+    With JavaScript off the page cannot be measured directly, so a copy of it is, as in
+    ``assert_accessible``.
+    """
+    options = getattr(page.context, "portal_options", {})
+    if not options.get("java_script_enabled", True):
+        copy = _copy_without_scripts(page, options)
+        try:
+            return horizontal_overflow(copy, width, height)
+        finally:
+            copy.context.close()
     page.set_viewport_size({"width": width, "height": height})
     settle(page)
     return int(page.evaluate("document.documentElement.scrollWidth")) - width

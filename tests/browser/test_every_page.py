@@ -1,0 +1,101 @@
+"""Every page each demo account reaches by following links: it answers, passes axe and fits a
+320px phone, with JavaScript on and with it off.
+
+The other browser tests check journeys; this one makes sure no page is forgotten. Pages that
+differ only by an id (``/staff/service-users/7/goals`` and ``/8/goals``) are visited once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.browser.conftest import (
+    HOME_FOR,
+    PHONE,
+    Demo,
+    Page,
+    _copy_without_scripts,
+    axe_violations,
+    settle,
+    sign_in,
+)
+
+MOST_PAGES = 80  # per account: far more than any has today, so a loop of links cannot run away
+NOT_PAGES = re.compile(r"^/static/|\.csv$")
+SMALLEST = {"width": 320, "height": 640}
+SMALL_PHONE = {**PHONE, "viewport": SMALLEST}
+
+
+def _shape(path: str) -> str:
+    return re.sub(r"/\d+(?=/|$)", "/{id}", path)
+
+
+def _links(page: Page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "links => links.map((link) => link.href)")
+    paths = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" == base and not NOT_PAGES.search(parts.path):
+            paths.append(parts.path)
+    return paths
+
+
+def _crawl(page: Page, base: str, home: str) -> tuple[list[str], list[str]]:
+    """Visit every page reachable from ``home`` (one per shape); return the paths and problems."""
+    queue, seen, visited, problems = [home], {_shape(home)}, [], []
+    while queue and len(visited) < MOST_PAGES:
+        path = queue.pop(0)
+        response = page.goto(base + path)
+        visited.append(path)
+        if response is None or response.status != 200:
+            problems.append(f"{path}: answered {response.status if response else 'nothing'}")
+            continue
+        problems += _problems(page, path)
+        for link in _links(page, base):
+            if _shape(link) not in seen:
+                seen.add(_shape(link))
+                queue.append(link)
+    return visited, problems
+
+
+def _problems(page: Page, where: str) -> list[str]:
+    """axe's violations and any sideways scrolling, on a page in a 320px wide context."""
+    settle(page)
+    problems = [f"{where}: {line}" for line in axe_violations(page)]
+    if (overflow := page.evaluate("document.documentElement.scrollWidth") - SMALLEST["width"]) > 0:
+        problems.append(f"{where}: {overflow}px wider than a 320px phone")
+    return problems
+
+
+def _check_without_javascript(page: Page, base: str, paths: list[str]) -> list[str]:
+    problems = []
+    for path in paths:
+        page.goto(base + path)
+        copy = _copy_without_scripts(page, SMALL_PHONE)
+        try:
+            problems += _problems(copy, f"{path} (JavaScript off)")
+        finally:
+            copy.context.close()
+    return problems
+
+
+@pytest.mark.parametrize("email", [*HOME_FOR, "signed out"])
+def test_every_page_an_account_can_reach(email: str, new_page: Callable[..., Page], live_server: str,
+                                         demo: Demo) -> None:
+    # Given each demo account signed in on a small phone, and someone not signed in
+    phone = new_page(**SMALL_PHONE)
+    no_js = new_page(**SMALL_PHONE, java_script_enabled=False)
+    if email in HOME_FOR:
+        sign_in(phone, live_server, email)
+        sign_in(no_js, live_server, email)
+    # When every page they can reach by links is opened, each is checked
+    visited, problems = _crawl(phone, live_server, HOME_FOR.get(email, "/login"))
+    # And the same pages are checked with JavaScript off
+    problems += _check_without_javascript(no_js, live_server, visited)
+
+    assert len(visited) >= 5, f"only {visited} found: the crawl is not following links"
+    assert not problems, f"{len(problems)} problem(s) on {len(visited)} pages:\n" + "\n".join(problems)
