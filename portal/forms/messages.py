@@ -69,6 +69,7 @@ CHOOSE_KEY_WORKER = _l("Choose the new key worker")
 SAME_KEY_WORKER = _l("This person is already their key worker. Choose someone else.")
 ENTER_HANDOVER_NOTE = _l("Write what the new key worker needs to know")
 HANDOVER_DATE_NOT_FUTURE = _l("The handover date must be today or in the past")
+DISCHARGE_DATE_NOT_FUTURE = _l("The date they left must be today or in the past")
 PERIOD_START_AFTER_END = _l("The start date must be on or before the end date")
 CHOOSE_CARER_VALUE = _l("Choose which one is right")
 

@@ -130,6 +130,9 @@ class ServiceUser(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
     care_pathway_id: Mapped[int | None] = mapped_column(ForeignKey("care_pathway.id"))
     key_worker_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"), index=True)
+    # Discharged from the team's care on this day: off caseloads, nothing due, no reminders. The
+    # person can still sign in and read their plans. None while they are under the team.
+    discharged_on: Mapped[date | None]
 
     user: Mapped[User | None] = relationship(back_populates="service_user")
     team: Mapped[Team] = relationship()
@@ -144,6 +147,10 @@ class ServiceUser(Base):
     @property
     def first_name(self) -> str:
         return self.preferred_name or self.given_name
+
+    @property
+    def discharged(self) -> bool:
+        return self.discharged_on is not None
 
 
 class ContactMethod(enum.StrEnum):

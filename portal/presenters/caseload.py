@@ -40,6 +40,8 @@ def attention_text(item: Attention, titles: dict[str, str]) -> str:  # noqa: C90
     code = item.code
     if code == "no_key_worker":
         return _("No key worker")
+    if code == "discharged":
+        return _("Discharged on %(date)s", date=on)
     if code == "safety_flag":
         return ngettext("%(num)d answer to follow up", "%(num)d answers to follow up", item.count)
     if code == "sync_problem":
@@ -101,6 +103,7 @@ def show_labels(is_team_lead: bool) -> list[tuple[str, str]]:
         ("safety", _("Safety")),
         ("carers", _("Carers")),
         ("sync", _("Record problems")),
+        ("discharged", _("Discharged")),
     ]
     return options
 

@@ -224,17 +224,18 @@ class FhirRecord:
                         and participant.get("member"):
                     since = fr.instant(participant.get("period", {}).get("start")) or fr.key_worker_changed_at(team)
                     candidates.append((since, participant["member"], fr.care_team_team_name(team)))
-        episodes = [episode for episode in self._search("EpisodeOfCare", {"patient": reference})
-                    if episode.get("status") == "active"]
+        all_episodes = self._search("EpisodeOfCare", {"patient": reference})
+        episodes = [episode for episode in all_episodes if episode.get("status") == "active"]
         pathway = next((name for name in map(fr.episode_pathway_name, episodes) if name), "")
+        under_care, discharged_on = fr.under_care(all_episodes)
         if not candidates:
             candidates = [(fr.instant(e.get("period", {}).get("start")), e["careManager"], "")
                           for e in episodes if e.get("careManager")]
         if not candidates:
-            return CareAllocation(pathway_name=pathway)
+            return CareAllocation(pathway_name=pathway, under_care=under_care, discharged_on=discharged_on)
         since, member, team_name = max(candidates, key=lambda c: c[0] or datetime.min.replace(tzinfo=UTC))
         return CareAllocation(key_worker=self._practitioner(member), key_worker_since=since, team_name=team_name,
-                              pathway_name=pathway)
+                              pathway_name=pathway, under_care=under_care, discharged_on=discharged_on)
 
     def _practitioner(self, member: Resource, depth: int = 0) -> PractitionerDetails:
         """Who a reference names: a logical reference by identifier (as the portal writes it), or a

@@ -11,7 +11,7 @@ import base64
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -406,6 +406,20 @@ def care_team_team_name(resource: Resource) -> str:
             return str(organisation["display"]).strip()
     name = str(resource.get("name", ""))
     return name[len(KEY_WORKER_TEAM_PREFIX):].strip() if name.startswith(KEY_WORKER_TEAM_PREFIX) else ""
+
+
+def under_care(episodes: list[Resource]) -> tuple[bool | None, date | None]:
+    """What a patient's EpisodeOfCare resources say: under the team while one is active (or
+    waiting, planned, on hold); discharged once they have all finished, on the last one's end
+    date; nothing to say when there are none (or only ones entered in error or cancelled)."""
+    statuses = {str(episode.get("status", "")) for episode in episodes}
+    if statuses & {"active", "waitlist", "planned", "onhold"}:
+        return True, None
+    if "finished" not in statuses:
+        return None, None
+    ends = [instant(episode.get("period", {}).get("end")) for episode in episodes
+            if episode.get("status") == "finished"]
+    return False, max((end.date() for end in ends if end is not None), default=None)
 
 
 def episode_pathway_name(resource: Resource) -> str:

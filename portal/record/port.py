@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol, cast
 
 from portal.record import contract
@@ -85,6 +85,10 @@ class CareAllocation:
     key_worker_since: datetime | None = None
     team_name: str = ""
     pathway_name: str = ""
+    # Under the team's care: True (an active episode of care), False (every episode has finished:
+    # discharged, on ``discharged_on`` if the record says) or None (the record does not say).
+    under_care: bool | None = None
+    discharged_on: date | None = None
 
 
 class ClinicalRecord(Protocol):

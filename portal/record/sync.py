@@ -48,7 +48,7 @@ from portal.models.base import utcnow
 from portal.record import carers, contract, record_from_config
 from portal.record.port import CareAllocation, ClinicalRecord, PractitionerDetails, RecordError, RelatedPersonDetails
 from portal.record.worker import record_conflict, retry_dead_letter
-from portal.services import audit, handover, outbox, people
+from portal.services import audit, discharge, handover, outbox, people, settings
 from portal.services.errors import NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class PullResult:
     key_worker_changed: bool = False
     team_changed: bool = False
     pathway_changed: bool = False
+    discharge_changed: bool = False
     problems: list[str] = field(default_factory=list)  # codes of RecordSyncProblems open after this pull
 
 
@@ -153,6 +154,9 @@ def _pull_allocation(person: ServiceUser, allocation: CareAllocation, result: Pu
             elif staff.id != person.key_worker_id:
                 handover.record_from_clinical_record(person, staff, changed_at=allocation.key_worker_since)
                 result.key_worker_changed = True
+    if allocation.under_care is not None:
+        result.discharge_changed = discharge.from_clinical_record(
+            person, None if allocation.under_care else allocation.discharged_on or utcnow().date())
     _keep_problems(person, problems)
     result.problems = sorted(problems)
 
@@ -281,7 +285,7 @@ def pull_for_user(user: User, limit: int = 25) -> int:
     stops it (the scheduled pull catches up). Call it after the sign-in's own transaction is
     committed: a failed pull rolls back the session."""
     try:
-        if _record_is_local():
+        if settings.record_is_local():
             return 0
         if user.role is Role.SERVICE_USER and user.service_user is not None:
             people_to_pull = [user.service_user]
@@ -299,7 +303,7 @@ def pull_for_user(user: User, limit: int = 25) -> int:
 
 def pull_due(limit: int = 200) -> int:
     """The scheduled pull: service users not pulled within SYNC_PULL_EVERY_MINUTES, oldest first."""
-    if _record_is_local():
+    if settings.record_is_local():
         return 0
     cutoff = utcnow() - timedelta(minutes=int(current_app.config["SYNC_PULL_EVERY_MINUTES"]))
     query = (
@@ -308,11 +312,6 @@ def pull_due(limit: int = 200) -> int:
         .order_by(PatientRecordSync.pulled_at.is_not(None), PatientRecordSync.pulled_at, ServiceUser.id).limit(limit)
     )
     return _pull_many(list(db.session.scalars(query)))
-
-
-def _record_is_local() -> bool:
-    """The portal's own tables are the record (``LocalRecord``): there is nothing to pull."""
-    return bool(current_app.config["RECORD_ADAPTER"] == "local")
 
 
 def _not_pulled_recently(caseload: list[ServiceUser], limit: int) -> list[ServiceUser]:

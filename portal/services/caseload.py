@@ -63,7 +63,7 @@ PAGE_SIZE = 50
 INFO, DUE, OVERDUE, URGENT = 0, 1, 2, 3
 
 CATEGORIES = ("measures", "goals", "care_plan", "safety", "carers", "sync", "key_worker")
-SHOW_CHOICES = ("all", "attention", "overdue", "no_key_worker", *CATEGORIES[:-1])
+SHOW_CHOICES = ("all", "attention", "overdue", "no_key_worker", *CATEGORIES[:-1], "discharged")
 SORT_CHOICES = ("attention", "name", "due")
 
 
@@ -90,6 +90,7 @@ class CaseloadRow:
     key_worker_id: int | None
     key_worker_name: str
     items: tuple[Attention, ...] = ()
+    discharged_on: date | None = None
 
     @property
     def display_name(self) -> str:
@@ -272,7 +273,10 @@ def adjustments_need_review(entries: Iterable[tuple[datetime, datetime | None]],
 
 
 def matches(row: CaseloadRow, show: str) -> bool:
-    if show == "all":
+    """Whether a row is shown by a "Show" choice. Discharged people are shown only by their own."""
+    if (show == "discharged") != (row.discharged_on is not None):
+        return False
+    if show in ("all", "discharged"):
         return True
     if show == "attention":
         return row.needs_attention
@@ -338,7 +342,7 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
     people_rows = session.execute(
         select(ServiceUser.id, ServiceUser.given_name, ServiceUser.family_name, ServiceUser.preferred_name,
                ServiceUser.nhs_number, ServiceUser.key_worker_id, StaffMember.name,
-               CarePathway.goal_review_months)
+               CarePathway.goal_review_months, ServiceUser.discharged_on)
         .outerjoin(StaffMember, ServiceUser.key_worker_id == StaffMember.id)
         .outerjoin(CarePathway, ServiceUser.care_pathway_id == CarePathway.id)
         .where(*conditions)
@@ -432,14 +436,20 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
     }
 
     rows = []
-    for su, given, family, preferred, nhs_number, key_worker_id, key_worker_name, months in people_rows:
+    for su, given, family, preferred, nhs_number, key_worker_id, key_worker_name, months, discharged_on \
+            in people_rows:
         items: list[Attention] = []
-        if key_worker_id is None:
+        if key_worker_id is None and discharged_on is None:
             items.append(Attention("no_key_worker", "key_worker", URGENT))
-        if open_flags.get(su):
+        if open_flags.get(su):  # a safety flag is followed up even after discharge
             items.append(Attention("safety_flag", "safety", URGENT, count=open_flags[su]))
         if sync_problems.get(su):
             items.append(Attention("sync_problem", "sync", URGENT, count=sync_problems[su]))
+        if discharged_on is not None:  # nothing else is due
+            items.append(Attention("discharged", "discharged", INFO, on=discharged_on))
+            rows.append(CaseloadRow(su, given, family, preferred, nhs_number, key_worker_id, key_worker_name or "",
+                                    tuple(items), discharged_on))
+            continue
         for instrument_id in instruments:
             key = (su, instrument_id)
             items += measure_items(
@@ -484,7 +494,9 @@ def caseload(user: User, query: CaseloadQuery, today: date) -> CaseloadPage:
     chosen = sort_rows([row for row in rows if matches(row, query.show)], query.sort)
     pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
     page = min(query.page, pages)
-    in_scope = db.session.scalar(select(func.count()).select_from(ServiceUser).where(*_scope(user))) or 0
+    in_scope = db.session.scalar(select(func.count()).select_from(ServiceUser).where(
+        *_scope(user), ServiceUser.discharged_on.is_(None) if query.show != "discharged"
+        else ServiceUser.discharged_on.is_not(None))) or 0
     return CaseloadPage(
         rows=chosen[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
         matching=len(chosen),

@@ -81,6 +81,11 @@ def load_demo_data() -> int:
         pronouns="they/them", date_of_birth=date(1985, 11, 2), postcode="LS7 3CD", team_id=team.id,
         care_pathway_id=community.id, key_worker_id=None,
     )
+    make(  # discharged: on the caseload's "Discharged" filter only
+        ServiceUser, {"nhs_number": "9990010021"}, given_name="Chris", family_name="Evans",
+        date_of_birth=date(1979, 4, 18), postcode="LS6 2AB", team_id=team.id, care_pathway_id=community.id,
+        key_worker_id=priya.id, discharged_on=date.today() - timedelta(days=40),
+    )
     jo = make(
         Carer, {"email": "carer@example.test"}, name="Jo Taylor", phone="07700900123",
         user_id=account("carer@example.test", Role.CARER).id,

@@ -55,7 +55,7 @@ def key_workers(user: User) -> list[KeyWorkerChoice]:
     staff = people.staff_member_of(user)
     caseload_size = (
         select(ServiceUser.key_worker_id, func.count().label("size"))
-        .where(ServiceUser.team_id == staff.team_id)
+        .where(ServiceUser.team_id == staff.team_id, ServiceUser.discharged_on.is_(None))
         .group_by(ServiceUser.key_worker_id).subquery()
     )
     rows = db.session.execute(
@@ -174,12 +174,13 @@ class TeamPage:
 
 
 def team(user: User, *, search: str = "", key_worker: str = "", page: int = 1) -> TeamPage:
-    """Everyone in the team lead's team, those with no key worker first; four queries."""
+    """Everyone under the team lead's team (not discharged), those with no key worker first; four
+    queries. Discharged people are found on the caseload's "Discharged" filter."""
     staff = _team_lead(user)
     choices = key_workers(user)
     if key_worker not in ("", "none") and key_worker not in {str(c.id) for c in choices}:
         key_worker = ""
-    conditions = [ServiceUser.team_id == staff.team_id]
+    conditions = [ServiceUser.team_id == staff.team_id, ServiceUser.discharged_on.is_(None)]
     if search:
         conditions.append(search_condition(search))
     if key_worker == "none":

@@ -318,8 +318,11 @@ class DueMeasure:
 
 
 def due_measures(person: ServiceUser, today: date) -> list[DueMeasure]:
-    """What this person has to do, with deferrals applied (not overdue until the date)."""
+    """What this person has to do, with deferrals applied (not overdue until the date). Nothing
+    once they are discharged."""
     due: list[DueMeasure] = []
+    if person.discharged:
+        return due
     for instrument_id in available_instruments():
         current = in_progress(person, instrument_id)
         assignment = db.session.scalar(

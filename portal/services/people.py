@@ -55,7 +55,8 @@ def count_without_key_worker(user: User) -> int:
     staff = staff_member_of(user)
     return db.session.scalar(
         select(func.count()).select_from(ServiceUser)
-        .where(ServiceUser.team_id == staff.team_id, ServiceUser.key_worker_id.is_(None))
+        .where(ServiceUser.team_id == staff.team_id, ServiceUser.key_worker_id.is_(None),
+               ServiceUser.discharged_on.is_(None))
     ) or 0
 
 

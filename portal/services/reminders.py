@@ -342,6 +342,7 @@ def _carer_views_tasks(today: date, settings: ReminderSettings, carer_id: int | 
               .group_by(CarePlanVersion.care_plan_id).subquery())
     rows = db.session.execute(
         select(CarerLink.id, CarerLink.carer_id, CarerLink.service_user_id, CarePlanVersion.next_review_on)
+        .join(ServiceUser, (ServiceUser.id == CarerLink.service_user_id) & ServiceUser.discharged_on.is_(None))
         .join(CarePlan, CarePlan.service_user_id == CarerLink.service_user_id)
         .join(latest, latest.c.care_plan_id == CarePlan.id)
         .join(CarePlanVersion, (CarePlanVersion.care_plan_id == CarePlan.id)
@@ -402,21 +403,33 @@ def _recipients(people: Iterable[Person]) -> dict[Person, tuple[rules.Recipient,
         for chunk in _chunks([p.id for p in wanted if p.kind == kind]):
             prefs = {getattr(pref, pref_column.key): pref
                      for pref in db.session.scalars(select(ContactPreference).where(pref_column.in_(chunk)))}
+            caring = _caring_for_someone_under_the_team(chunk) if kind == CARER else set()
             for row, account_active in db.session.execute(
                 select(model, User.active).outerjoin(User, User.id == model.user_id).where(model.id.in_(chunk))
             ):
                 person = cast(ServiceUser | Carer, row)
-                result[Person(kind, person.id)] = _recipient(person, prefs.get(person.id), bool(account_active))
+                under_care = person.id in caring if isinstance(person, Carer) else not person.discharged
+                result[Person(kind, person.id)] = _recipient(person, prefs.get(person.id),
+                                                             bool(account_active) and under_care)
     return result
 
 
+def _caring_for_someone_under_the_team(carer_ids: list[int]) -> set[int]:
+    """The carers who care for at least one person not discharged."""
+    return set(db.session.scalars(
+        select(CarerLink.carer_id).distinct().join(ServiceUser, ServiceUser.id == CarerLink.service_user_id)
+        .where(CarerLink.carer_id.in_(carer_ids), ServiceUser.discharged_on.is_(None))
+    ))
+
+
 def _recipient(person: ServiceUser | Carer, pref: ContactPreference | None,
-               account_active: bool) -> tuple[rules.Recipient, Contacts]:
+               record_open: bool) -> tuple[rules.Recipient, Contacts]:
     contacts = contacts_of(person)
     return rules.Recipient(
         choice=pref.choice if pref else Choice.NONE, consented=pref is not None,
-        # No portal account, or the account is closed: a reminder to sign in makes no sense.
-        record_open=account_active,
+        # No portal account or the account is closed, or discharged (a carer: everyone they care
+        # for is): a reminder to sign in makes no sense.
+        record_open=record_open,
         mobile=contacts.mobile, email=contacts.email,
         quiet_hours=QuietHours(pref.quiet_from, pref.quiet_until) if pref else QuietHours(),
     ), contacts

@@ -22,6 +22,11 @@ def safety_thresholds() -> SafetyThresholds:
     return SafetyThresholds(**current_app.config.get("SAFETY_THRESHOLDS", {}))
 
 
+def record_is_local() -> bool:
+    """Whether the portal's own tables are the clinical record (``LocalRecord``)."""
+    return bool(current_app.config["RECORD_ADAPTER"] == "local")
+
+
 def gbo_reliable_change() -> int:
     return int(current_app.config.get("GBO_RELIABLE_CHANGE", gbo.RELIABLE_CHANGE_DEFAULT))
 

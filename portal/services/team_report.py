@@ -4,6 +4,7 @@ database); ``team_report`` loads that data in a fixed number of queries, whateve
 size, and ``to_csv`` writes the same figures for download.
 
 Definitions (all "as at" the end of the period unless said):
+- the people counted: those in the team who had not been discharged by the end of the period;
 - with a key worker: people in the team now with a key worker recorded (history before the
   key worker history existed is not known, so this is today's picture);
 - DIALOG / ReQoL-10 completed in the last 6 and 12 months before the end of the period;
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from portal.extensions import db
 from portal.instruments import gbo, reqol10
@@ -170,13 +171,15 @@ def team_report(user: User, start: date, end: date) -> TeamReport:
     """The report for the signed-in member of staff's team. Seven queries."""
     staff = people.staff_member_of(user)
     team_id = staff.team_id
-    in_team = select(ServiceUser.id).where(ServiceUser.team_id == team_id)
+    counted = (ServiceUser.team_id == team_id,
+               or_(ServiceUser.discharged_on.is_(None), ServiceUser.discharged_on > end))
+    in_team = select(ServiceUser.id).where(*counted)
     until = _end_of(end)
     session = db.session
 
     team_name = session.scalar(select(Team.name).where(Team.id == team_id)) or ""
     total, with_key_worker = session.execute(
-        select(func.count(), func.count(ServiceUser.key_worker_id)).where(ServiceUser.team_id == team_id)
+        select(func.count(), func.count(ServiceUser.key_worker_id)).where(*counted)
     ).one()
 
     last_done: dict[str, dict[int, date]] = defaultdict(dict)
@@ -196,7 +199,7 @@ def team_report(user: User, start: date, end: date) -> TeamReport:
         .join(ServiceUser, ServiceUser.id == Goal.service_user_id)
         .outerjoin(CarePathway, CarePathway.id == ServiceUser.care_pathway_id)
         .outerjoin(GoalRating, GoalRating.goal_id == Goal.id)
-        .where(ServiceUser.team_id == team_id, Goal.status != GoalStatus.DRAFT)
+        .where(*counted, Goal.status != GoalStatus.DRAFT)
     ):
         goal_rows[goal_id] = (agreed_at, closed_at, months)
         if rated_at is not None:

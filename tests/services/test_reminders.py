@@ -545,3 +545,28 @@ def test_the_scheduler_s_queries_do_not_grow_with_the_number_of_carers(key_worke
     finding_small, finding_large = small() - 3 * 2, large() - 27 * 2
     assert finding_large == finding_small, f"{finding_small} queries to find 3 carers' tasks, {finding_large} for 30"
     assert finding_small < 15
+
+
+# Discharge: the record is closed -------------------------------------------------------------------
+
+def test_no_reminder_once_discharged_and_a_queued_one_is_cancelled(sam: Any, key_worker: Any) -> None:
+    assign_reqol(key_worker, sam)
+    reminders.schedule(ASSIGNED + timedelta(minutes=5))  # queued for 8am
+    sam.discharged_on = date(2026, 1, 12)  # discharged that evening
+    db.session.commit()
+    result = reminders.send_due(local(), utc(2026, 1, 13, 8, 1))
+    assert (result.sent, result.cancelled) == (0, 1)
+    assert queued()[0].reason == "record_closed"
+    assert reminders.schedule(utc(2026, 1, 20, 9)).queued == 0
+
+
+def test_a_carer_is_not_asked_for_views_about_someone_discharged(jo: Any, service_user: Any) -> None:
+    factories.create_consent(jo, service_user, ("involvement",))
+    service_user.discharged_on = date(2026, 2, 1)
+    jo.details_confirmed_on = None  # and not asked to confirm details for someone no longer under the team
+    db.session.commit()
+    assert reminders.schedule(utc(2026, 2, 9, 10)).queued == 0
+    service_user.discharged_on = None  # back under the team: both tasks come back
+    db.session.commit()
+    assert reminders.schedule(utc(2026, 2, 9, 10)).queued == 2
+    assert {row.task_kind for row in queued()} == {"carer_views", "carer_details"}
