@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import ValidationError
+from wtforms import SelectChoice, ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import CheckboxesField, EmailField, NHSWidget, StringField
@@ -17,20 +17,22 @@ from portal.services.consent import SCOPES, Scope, ordered, scopes_of
 NOTHING = "nothing"
 
 
-def consent_choices(first_name: str) -> list[tuple[str, str]]:
+def consent_choices(first_name: str) -> list[SelectChoice]:
     labels = {
         "involvement": _l("That %(name)s is under the team, and their appointments", name=first_name),
         "goals": _l("%(name)s's goals and how they are going", name=first_name),
         "care_plan": _l("%(name)s's care plan", name=first_name),
         "safety_plan": _l("%(name)s's safety plan", name=first_name),
     }
-    return [(scope.value, str(labels[scope.value])) for scope in SCOPES] + [(NOTHING, str(_l("Nothing")))]
+    return [SelectChoice(scope.value, str(labels[scope.value])) for scope in SCOPES] + [
+        SelectChoice(NOTHING, str(_l("Nothing")))
+    ]
 
 
 def consent_labels(first_name: str, decision: CarerConsent | None) -> list[str]:
     """What one consent decision lets the carer see, in words, in the form's order (empty: nothing)."""
     allowed = scopes_of(decision)
-    return [label for code, label in consent_choices(first_name) if code in allowed]
+    return [choice.label for choice in consent_choices(first_name) if choice.value in allowed]
 
 
 def consent_form(first_name: str, current: frozenset[Scope]) -> ConsentForm:

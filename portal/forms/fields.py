@@ -56,7 +56,7 @@ class RadioField(fields.RadioField):
 
     def pre_validate(self, form: Any) -> None:
         # Our Required validator gives the message; an unknown value is treated as no answer.
-        if self.data is not None and not any(self.data == value for value, _ in self.choices):  # type: ignore[has-type]
+        if self.data is not None and not any(self.data == choice.value for choice in self.choices):  # type: ignore[has-type]
             self.data = None
 
 
@@ -67,7 +67,7 @@ class CheckboxesField(fields.SelectMultipleField):
 
     def pre_validate(self, form: Any) -> None:
         # Unknown values are dropped rather than reported: nobody can fix a value they cannot see.
-        allowed = {str(value) for value, _ in self.choices}  # type: ignore[union-attr]
+        allowed = {str(choice.value) for choice in self.choices}  # type: ignore[union-attr]
         self.data = [value for value in (self.data or []) if value in allowed]  # type: ignore[has-type]
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 from portal.forms import messages
 from portal.forms.fields import RadioField
 from portal.forms.validators import Required
 from portal.instruments.definition import Item
 
-YES_NO = [("yes", _l("Yes")), ("no", _l("No"))]
+YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
 
 
 class AnswerForm(FlaskForm):
@@ -22,7 +23,7 @@ class AnswerForm(FlaskForm):
     def for_item(cls, item: Item, follow_up: str | None, **kwargs: object) -> AnswerForm:
         form = cls(**kwargs)
         form.answer.label.text = item.text
-        form.answer.choices = [(str(option.value), option.label) for option in item.options]
+        form.answer.choices = [SelectChoice(str(option.value), option.label) for option in item.options]
         if follow_up:
             form.more_help.label.text = follow_up
             form.more_help.choices = YES_NO

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import ValidationError
+from wtforms import SelectChoice, ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import RadioField, SubmitField, TelField
@@ -58,10 +58,10 @@ class ReminderForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.mobile, self.email = mobile, email
         self.choice.choices = [
-            (Choice.TEXT.value, str(_l("Text message"))),
-            (Choice.EMAIL.value, str(_l("Email"))),
-            (Choice.BOTH.value, str(_l("Text message and email"))),
-            (Choice.NONE.value, str(_l("No reminders, thank you"))),
+            SelectChoice(Choice.TEXT.value, str(_l("Text message"))),
+            SelectChoice(Choice.EMAIL.value, str(_l("Email"))),
+            SelectChoice(Choice.BOTH.value, str(_l("Text message and email"))),
+            SelectChoice(Choice.NONE.value, str(_l("No reminders, thank you"))),
         ]
         presets = list(QUIET_PRESETS)
         default = quiet_value(default_quiet) if default_quiet else presets[0]
@@ -69,7 +69,7 @@ class ReminderForm(FlaskForm):
         for value in (default, current):
             if value not in presets and value != ANY_TIME:
                 presets.insert(0, value)
-        self.quiet.choices = [(value, quiet_label(value)) for value in [*presets, ANY_TIME]]
+        self.quiet.choices = [SelectChoice(value, quiet_label(value)) for value in [*presets, ANY_TIME]]
 
     def validate_choice(self, field: RadioField) -> None:
         if field.data in (Choice.TEXT.value, Choice.BOTH.value) and not self.mobile:
@@ -95,14 +95,14 @@ def send_invitation_field() -> RadioField:
         _l("Also send them a message with a link to set up their account?"),
         description=_l("The message does not have the code in it, because anyone who can see their phone or "
                        "email could use it. Give them the code yourself, in person or on the phone."),
-        default=NOT_SENT, choices=[(NOT_SENT, _l("No, I will give them the code myself"))],
+        default=NOT_SENT, choices=[SelectChoice(NOT_SENT, _l("No, I will give them the code myself"))],
     )
 
 
-def send_invitation_choices(channels: tuple[Channel, ...]) -> list[tuple[str, str]]:
+def send_invitation_choices(channels: tuple[Channel, ...]) -> list[SelectChoice]:
     labels = {Channel.SMS: _l("Yes, by text message"), Channel.EMAIL: _l("Yes, by email, to the address above")}
-    return [(NOT_SENT, str(_l("No, I will give them the code myself")))] + [
-        (channel.value, str(labels[channel])) for channel in channels
+    return [SelectChoice(NOT_SENT, str(_l("No, I will give them the code myself")))] + [
+        SelectChoice(channel.value, str(labels[channel])) for channel in channels
     ]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import ValidationError
+from wtforms import SelectChoice, ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import BooleanField, EmailField, RadioField, StringField, TelField, TextAreaField
@@ -62,8 +62,10 @@ def details_form(carer: Carer, links: list[CarerLink], **kwargs: Any) -> Details
         ))
     form = Form(obj=carer, **kwargs)
     form.preferred_contact.choices = [
-        (ContactMethod.PHONE.value, str(_l("Phone call"))), (ContactMethod.TEXT.value, str(_l("Text message"))),
-        (ContactMethod.EMAIL.value, str(_l("Email"))), (ContactMethod.LETTER.value, str(_l("Letter"))),
+        SelectChoice(ContactMethod.PHONE.value, str(_l("Phone call"))),
+        SelectChoice(ContactMethod.TEXT.value, str(_l("Text message"))),
+        SelectChoice(ContactMethod.EMAIL.value, str(_l("Email"))),
+        SelectChoice(ContactMethod.LETTER.value, str(_l("Letter"))),
     ]
     if not form.is_submitted():
         form.preferred_contact.data = carer.preferred_contact.value if carer.preferred_contact else None  # type: ignore[assignment]

@@ -6,16 +6,16 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, ValidationError
+from wtforms import HiddenField, IntegerField, SelectChoice, ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import CheckboxesField, DateField, RadioField, StringField, TextAreaField
 from portal.forms.validators import MaxLength, Required
 from portal.services import care_plans
 
-RATING_CHOICES = [(str(n), str(n)) for n in range(0, 11)]
-WHO_WILL_HELP = [("me", _l("Me")), ("team", _l("My team")), ("carer", _l("My carer or family")),
-                 ("other", _l("Another organisation"))]
+RATING_CHOICES = [SelectChoice(str(n), str(n)) for n in range(0, 11)]
+WHO_WILL_HELP = [SelectChoice("me", _l("Me")), SelectChoice("team", _l("My team")),
+                 SelectChoice("carer", _l("My carer or family")), SelectChoice("other", _l("Another organisation"))]
 
 
 class VersionedForm(FlaskForm):
@@ -54,9 +54,11 @@ class NewGoalForm(GoalForm):
 class StaffGoalForm(NewGoalForm):
     agreement = RadioField(
         _l("How was this goal agreed?"),
-        choices=[("together", _l("We agreed it together")),
-                 ("on_behalf",
-                  _l("I set it for the person, because they cannot agree it now (for example, in a crisis)"))],
+        choices=[
+            SelectChoice("together", _l("We agreed it together")),
+            SelectChoice("on_behalf",
+                         _l("I set it for the person, because they cannot agree it now (for example, in a crisis)")),
+        ],
         validators=[Required(messages.CHOOSE_AGREEMENT)],
     )
     on_behalf_reason = TextAreaField(_l("Why was it set for the person?"), validators=[MaxLength(2000)])
@@ -84,7 +86,8 @@ class RatingForm(VersionedForm):
 class CloseGoalForm(VersionedForm):
     ending = RadioField(
         _l("What happened with this goal?"),
-        choices=[("achieved", _l("It was achieved")), ("stopped", _l("We stopped working on it"))],
+        choices=[SelectChoice("achieved", _l("It was achieved")),
+                 SelectChoice("stopped", _l("We stopped working on it"))],
         validators=[Required(messages.CHOOSE_GOAL_ENDING)],
     )
     reason = TextAreaField(_l("Why did you stop? (needed if you stopped)"), validators=[MaxLength(2000)])
@@ -96,9 +99,9 @@ class CloseGoalForm(VersionedForm):
             raise ValidationError(str(messages.ENTER_STOP_REASON))
 
 
-SUPPORT_KINDS = [("gp", _l("GP")), ("social_care", _l("Social care")), ("housing", _l("Housing")),
-                 ("voluntary", _l("Voluntary or community group")),
-                 ("section_117", _l("Section 117 aftercare")), ("other", _l("Something else"))]
+SUPPORT_KINDS = [SelectChoice("gp", _l("GP")), SelectChoice("social_care", _l("Social care")),
+                 SelectChoice("housing", _l("Housing")), SelectChoice("voluntary", _l("Voluntary or community group")),
+                 SelectChoice("section_117", _l("Section 117 aftercare")), SelectChoice("other", _l("Something else"))]
 
 
 class EntryForm(VersionedForm):
@@ -150,7 +153,8 @@ class AreaForm(VersionedForm):
 
 
 class ActionForm(FlaskForm):
-    who = RadioField(_l("Who will do it?"), choices=[("me", _l("I will")), ("team", _l("My team will"))],
+    who = RadioField(_l("Who will do it?"),
+                     choices=[SelectChoice("me", _l("I will")), SelectChoice("team", _l("My team will"))],
                      validators=[Required(messages.CHOOSE_ACTION_WHO)])
     text = TextAreaField(_l("4. Agreeing actions: what will be done?"),
                          validators=[Required(messages.ENTER_ACTION), MaxLength(2000)])

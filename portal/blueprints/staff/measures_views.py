@@ -10,6 +10,7 @@ from flask import flash, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from portal.access import STAFF, roles
 from portal.blueprints import questionnaire
@@ -26,7 +27,7 @@ def _flow(service_user_id: int) -> questionnaire.Flow:
 
 
 def _forms() -> tuple[AssignMeasureForm, DeferMeasureForm]:
-    choices = [(i, settings.instrument(i).title) for i in measures.available_instruments()]
+    choices = [SelectChoice(i, settings.instrument(i).title) for i in measures.available_instruments()]
     assign, defer = AssignMeasureForm(prefix="assign"), DeferMeasureForm(prefix="defer")
     assign.instrument.choices = defer.instrument.choices = choices
     return assign, defer

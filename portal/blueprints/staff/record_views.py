@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from portal.access import STAFF, roles
 from portal.blueprints.staff import bp
@@ -44,8 +45,8 @@ def resolve_record_conflict(service_user_id: int, conflict_id: int) -> str | Res
     portal_value = sync.current_portal_value(conflict, link)
     form = ChooseCarerValueForm()
     form.choice.choices = [
-        ("portal", _("%(value)s (in this portal)", value=portal_value or _("blank"))),
-        ("record", _("%(value)s (in the clinical record)", value=conflict.record_value or _("blank"))),
+        SelectChoice("portal", _("%(value)s (in this portal)", value=portal_value or _("blank"))),
+        SelectChoice("record", _("%(value)s (in the clinical record)", value=conflict.record_value or _("blank"))),
     ]
     if conflict.status.value == "open" and form.validate_on_submit():
         sync.resolve_conflict(current_user, person, conflict, link, str(form.choice.data))

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import ValidationError
+from wtforms import SelectChoice, ValidationError
 
 from portal.access import roles
 from portal.blueprints.staff import bp
@@ -67,10 +67,10 @@ def team() -> Response:
     return response
 
 
-def _choices(person: ServiceUser) -> list[tuple[str, str]]:
+def _choices(person: ServiceUser) -> list[SelectChoice]:
     return [
-        (str(choice.id), _("%(name)s, %(profession)s (%(count)d people)", name=choice.name,
-                           profession=choice.profession, count=choice.caseload))
+        SelectChoice(str(choice.id), _("%(name)s, %(profession)s (%(count)d people)", name=choice.name,
+                                       profession=choice.profession, count=choice.caseload))
         for choice in handover.key_workers(current_user)
         if choice.id != person.key_worker_id
     ]

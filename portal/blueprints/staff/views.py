@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.access import STAFF, roles
 from portal.blueprints.staff import bp
@@ -13,23 +14,24 @@ from portal.forms import messages
 from portal.forms.reminders import chosen_channel, send_invitation_choices
 from portal.models import Role
 from portal.notify.rules import Channel
-from portal.services import accounts, people, reminders
+from portal.services import accounts, discharge, people, reminders
 
 
 @bp.get("/service-users/<int:service_user_id>")
 @roles(*STAFF)
 def service_user(service_user_id: int) -> str:
     person = people.service_user_for_staff(current_user, service_user_id)
-    return render_template("staff/service_user.html", person=person, carer_links=people.carers_of(person))
+    return render_template("staff/service_user.html", person=person, carer_links=people.carers_of(person),
+                           can_record_discharge=discharge.recorded_in_portal(current_user))
 
 
-def _invitee_choices(person) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _invitee_choices(person) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
     choices = []
     if person.user_id is None:
-        choices.append(("service_user", person.display_name))
+        choices.append(SelectChoice("service_user", person.display_name))
     for link in people.carers_of(person):
         if link.carer.user_id is None:
-            choices.append((f"carer-{link.carer_id}", _("%(name)s (carer)", name=link.carer.name)))
+            choices.append(SelectChoice(f"carer-{link.carer_id}", _("%(name)s (carer)", name=link.carer.name)))
     return choices
 
 
