@@ -73,7 +73,16 @@ def _todays_dialog(person: ServiceUser) -> int | None:
 
 
 def dialog_for(session: CareSession) -> MeasureResponse | None:
-    """The DIALOG to work from: the latest one, which may have been done during the session."""
+    """The DIALOG to show: one being done now (started since the session began, on either
+    screen), else the latest one submitted, which may have been done during the session."""
+    being_done = db.session.scalar(
+        select(MeasureResponse).where(
+            MeasureResponse.service_user_id == session.service_user_id, MeasureResponse.instrument_id == "dialog",
+            MeasureResponse.status == ResponseStatus.IN_PROGRESS, MeasureResponse.started_at >= session.started_at,
+        ).order_by(MeasureResponse.started_at.desc()).limit(1)
+    )
+    if being_done is not None and session.ended_at is None:
+        return being_done
     latest = _todays_dialog(db.session.get_one(ServiceUser, session.service_user_id))
     return db.session.get(MeasureResponse, latest) if latest else None
 

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.instruments import dialog, reqol10, safety
 from portal.instruments.definition import Instrument, Item
 from portal.models import (
+    CareSession,
     CompletionMode,
     MeasureAnswer,
     MeasureAssignment,
@@ -158,6 +159,7 @@ def save_answer(user: User, response: MeasureResponse, item: Item, value: int | 
     if concern.flag_key_worker:
         _raise_flags(user, response, concern.reasons)
     audit.record(user.id, "measure_answered", "measure_response", response.id)
+    _tell_open_session(response)
     db.session.commit()
     return concern
 
@@ -260,8 +262,18 @@ def submit(user: User, response: MeasureResponse, person: ServiceUser) -> Measur
             assignment.completed_at = response.submitted_at
     outbox.enqueue(person.id, "questionnaire_response.submitted", _response_message(response, person))
     audit.record(user.id, "measure_submitted", "measure_response", response.id)
+    _tell_open_session(response)
     db.session.commit()
     return response
+
+
+def _tell_open_session(response: MeasureResponse) -> None:
+    """A DIALOG being done while a session is open shows in the session view: its screens (the
+    key worker's and the person's phone) see the new revision and refresh."""
+    if response.instrument_id == "dialog":
+        db.session.execute(update(CareSession).where(
+            CareSession.service_user_id == response.service_user_id, CareSession.ended_at.is_(None),
+        ).values(revision=CareSession.revision + 1))
 
 
 def _response_message(response: MeasureResponse, person: ServiceUser) -> dict[str, Any]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import CarePlanEntry, CareSession, OutboxMessage, Section
-from portal.services import care_sessions, goals, settings
+from portal.services import care_sessions, goals, measures, settings
 from portal.services.errors import NotAllowed
 from tests import factories
 from tests.conftest import PageRequest
@@ -49,6 +50,24 @@ def test_a_rating_on_one_screen_shows_on_the_other(app, service_user, as_key_wor
     unchanged = as_key_worker.client.get(
         f"/staff/service-users/{service_user.id}/sessions/{session.id}/updates?revision={session.revision}", headers=HX)
     assert unchanged.status_code == 204
+
+
+def test_a_dialog_being_done_on_the_phone_shows_live_in_the_session(app, service_user, as_key_worker: PageRequest, as_service_user: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    session = _start(as_key_worker, service_user)
+    seen = session.revision
+    # Sam starts a DIALOG on his phone during the session and answers the first question
+    response = measures.start_or_resume(service_user.user, service_user, "dialog")
+    first = measures.questions(measures.instrument_for("dialog"))[0]
+    measures.save_answer(service_user.user, response, first, 6)
+
+    # The key worker's screen is told something changed, and shows the rating as it was saved
+    update = as_key_worker.client.get(
+        f"/staff/service-users/{service_user.id}/sessions/{session.id}/updates?revision={seen}", headers=HX)
+    assert update.status_code == 200
+    page = BeautifulSoup(update.get_data(as_text=True), "html.parser")
+    assert "A DIALOG is being done now: 1 of 11 answered." in page.select_one("#dialog-being-done").get_text()
+    row = next(tr for tr in page.select(".portal-session__dialog tbody tr") if first.topic in tr.get_text())
+    assert "6" in row.select("td")[1].get_text()
 
 
 def test_changing_the_rating_again_in_the_same_session_corrects_it(app, service_user, as_key_worker: PageRequest) -> None:  # type: ignore[no-untyped-def]
