@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectChoice, ValidationError
 
 from portal.forms import messages
-from portal.forms.fields import RadioField, SubmitField, TelField
+from portal.forms.fields import BooleanField, RadioField, SubmitField, TelField
 from portal.forms.validators import Required, is_uk_mobile
 from portal.notify.rules import Channel, Choice, QuietHours, parse_time
 
@@ -128,3 +128,19 @@ def invitation_mobile_field() -> TelField:
                        "they gave us."),
         validators=[MobileIfTexting()],
     )
+
+
+class InPersonReminderForm(ReminderForm):
+    """The same choices, recorded by staff for a service user who told them in person."""
+
+    told_in_person = BooleanField(_l("They told me this themselves"))
+    submit = SubmitField(_l("Save their choices"))
+
+    def __init__(self, *args: Any, name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.choice.label.text = str(_l("How would %(name)s like us to remind them?", name=name))
+        self.quiet.label.text = str(_l("When should we not send %(name)s messages?", name=name))
+
+    def validate_told_in_person(self, field: BooleanField) -> None:
+        if not field.data:
+            raise ValidationError(str(messages.CONFIRM_TOLD_IN_PERSON))

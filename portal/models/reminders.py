@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text, Time, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
 from portal.notify.rules import Channel, Choice
+
+if TYPE_CHECKING:
+    from portal.models.people import User
 
 
 def _enum(cls: type[enum.Enum], name: str, length: int) -> Enum:
@@ -25,6 +29,7 @@ def _enum(cls: type[enum.Enum], name: str, length: int) -> Enum:
 class ConsentSource(enum.StrEnum):
     SELF = "self"  # the person, signed in
     STOP_LINK = "stop_link"  # the link in a message
+    IN_PERSON = "in_person"  # told to their key worker, who recorded it
     DEMO = "demo"
 
 
@@ -46,6 +51,8 @@ class ContactPreference(Base):
     consent_recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     consent_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     consent_source: Mapped[ConsentSource] = mapped_column(_enum(ConsentSource, "consent_source", 12))
+
+    consent_recorded_by: Mapped[User | None] = relationship()
 
 
 class NotificationStatus(enum.StrEnum):

@@ -60,7 +60,7 @@ from portal.notify.messages import MessageKind
 from portal.notify.port import Message, Notifier, PermanentFailure, TemporaryFailure
 from portal.notify.rules import Channel, Choice, QuietHours, ReminderSettings, Skip, TaskKind
 from portal.notify.tokens import InvalidStopToken, make_stop_token, read_stop_token
-from portal.services import audit, carers, consent, measures
+from portal.services import audit, carers, consent, measures, people
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +182,14 @@ def change_preference(user: User, person: ServiceUser | Carer, choice: Choice, q
     if not _is_own(user, person):
         raise PermissionError("Only the person themselves changes their reminders")
     save_preference(user, person, choice, quiet, ConsentSource.SELF)
+    db.session.commit()
+
+
+def record_choice_given_in_person(user: User, person: ServiceUser, choice: Choice, quiet: QuietHours) -> None:
+    """A service user tells a member of staff who may see their record how they want reminders
+    (perhaps in a session); it is recorded as given in person, by whom, and audited."""
+    people.service_user_for_staff(user, person.id, audit_view=False)  # NotFound if not theirs to see
+    save_preference(user, person, choice, quiet, ConsentSource.IN_PERSON)
     db.session.commit()
 
 
