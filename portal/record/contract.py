@@ -8,7 +8,7 @@ Add a kind here, map it in ``portal/record/fhir_resources.py``, give it a port m
 
 from __future__ import annotations
 
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 
 class QuestionnaireResponseSubmitted(TypedDict):
@@ -18,6 +18,9 @@ class QuestionnaireResponseSubmitted(TypedDict):
     instrument_version: str
     version: int
     supersedes_response_id: int | None
+    # The first version's id: corrections are the same questionnaire response in the record,
+    # amended (messages queued before this field existed: ``response_id``).
+    first_response_id: NotRequired[int]
     mode: str  # "self" | "in_session"
     submitted_at: str | None
     answers: dict[str, int]  # item code -> stored value

@@ -274,10 +274,22 @@ class FhirRecord:
     # Writing ------------------------------------------------------------------------------
 
     def send_questionnaire_response(self, message_id: int, payload: contract.QuestionnaireResponseSubmitted) -> None:
+        """The first version is created with its score Observations. A correction amends the same
+        resources (same identifiers): the Observations first, then the response, each written only
+        if the record does not hold this or a newer correction, so a retry finishes what is left."""
         response = fr.questionnaire_response(payload, self.systems)
-        response_url = _urn("QuestionnaireResponse", self.systems("questionnaire-response"), payload["response_id"])
-        observations = fr.score_observations(payload, self.systems, response_url)
-        self._transaction(message_id, [self._create(response, response_url), *map(self._create, observations)])
+        ident = response["identifier"]
+        current = (self._by_identifier("QuestionnaireResponse", ident["system"], ident["value"])
+                   if payload["version"] > 1 else None)
+        if current is None:
+            url = _urn("QuestionnaireResponse", ident["system"], ident["value"])
+            observations = fr.score_observations(payload, self.systems, url)
+            self._transaction(message_id, [self._create(response, url), *map(self._create, observations)])
+            return
+        older = self._older_message(message_id)
+        for observation in fr.score_observations(payload, self.systems, f"QuestionnaireResponse/{current['id']}"):
+            self._write_unless_older(message_id, fr.stamped(observation, self.systems, message_id), older)
+        self._write_unless_older(message_id, fr.stamped(response, self.systems, message_id), older)
 
     def send_goal(self, message_id: int, payload: contract.GoalChanged) -> None:
         """The Goal, unless a newer message has written it, with a GBO Observation per rating (created
@@ -339,7 +351,8 @@ class FhirRecord:
         Read, decide, then ``PUT`` with ``If-Match`` on the version read, so nothing written in between
         is overwritten: a 412 means read again and decide again. ``related(reference)`` gives entries
         that go in the same transaction and refer to the resource (a goal's ratings)."""
-        ident = resource["identifier"][0]
+        ident = resource["identifier"]
+        ident = ident[0] if isinstance(ident, list) else ident  # a list on most resources, one on some
         kind = resource["resourceType"]
         for _ in range(WRITE_TRIES):
             current = self._by_identifier(kind, ident["system"], ident["value"])

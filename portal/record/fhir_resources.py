@@ -109,7 +109,7 @@ def questionnaire_response(payload: contract.QuestionnaireResponseSubmitted, sys
     resource: Resource = {
         "resourceType": "QuestionnaireResponse",
         "meta": profile("QuestionnaireResponse"),
-        "identifier": identifier(systems("questionnaire-response"), payload["response_id"]),
+        "identifier": identifier(systems("questionnaire-response"), first_response_id(payload)),
         "questionnaire": f"{systems('Questionnaire')}/{instrument}|{payload['instrument_version']}",
         "status": "completed" if payload["version"] == 1 else "amended",
         "subject": patient_reference(payload["nhs_number"]),
@@ -121,6 +121,12 @@ def questionnaire_response(payload: contract.QuestionnaireResponseSubmitted, sys
         resource["author"] = patient_reference(payload["nhs_number"])
         resource["source"] = patient_reference(payload["nhs_number"])
     return validate(resource)
+
+
+def first_response_id(payload: contract.QuestionnaireResponseSubmitted) -> int:
+    """The business identifier of a questionnaire response: its first version's, so that a
+    correction amends the resource in the record rather than adding a second one."""
+    return payload.get("first_response_id", payload["response_id"])
 
 
 def _score_answer(value: object) -> Resource | None:
@@ -147,7 +153,7 @@ def score_observations(payload: contract.QuestionnaireResponseSubmitted, systems
                 coded.append((code, DIALOG_ITEM_CODES[code], f"DIALOG {code.replace('_', ' ')} score", int(value)))
     status = "final" if payload["version"] == 1 else "amended"
     when = {"effectiveDateTime": payload["submitted_at"]} if payload["submitted_at"] else {}
-    prefix = f"questionnaire-response-{payload['response_id']}"
+    prefix = f"questionnaire-response-{first_response_id(payload)}"
     return [
         _survey_observation(identifier(systems("observation"), f"{prefix}-{key}"),
                             status, code, display, payload["nhs_number"], value,

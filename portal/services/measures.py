@@ -284,12 +284,20 @@ def _response_message(response: MeasureResponse, person: ServiceUser) -> dict[st
         "instrument_version": response.instrument_version,
         "version": response.version,
         "supersedes_response_id": response.supersedes_id,
+        "first_response_id": _first_version(response).id,
         "mode": response.mode.value,
         "submitted_at": response.submitted_at.isoformat() if response.submitted_at else None,
         "answers": {a.item_code: a.value for a in response.answers},
         "more_help": sorted(a.item_code for a in response.answers if a.more_help),
         "scores": response.scores,
     }
+
+
+def _first_version(response: MeasureResponse) -> MeasureResponse:
+    """The response as first submitted: corrections follow ``supersedes_id`` back to it."""
+    while response.supersedes_id is not None:
+        response = db.session.get_one(MeasureResponse, response.supersedes_id)
+    return response
 
 
 def start_correction(user: User, response: MeasureResponse) -> MeasureResponse:

@@ -104,9 +104,14 @@ def test_dialog_means_and_more_help_travel_as_questionnaire_answers() -> None:
 
 
 def test_a_correction_is_amended_not_a_second_completed_response() -> None:
-    payload = reqol_payload(11, NHS, version=2, supersedes_response_id=1)
-    assert fr.questionnaire_response(payload, SYSTEMS)["status"] == "amended"
-    assert fr.score_observations(payload, SYSTEMS, "urn:uuid:x")[0]["status"] == "amended"
+    payload = reqol_payload(11, NHS, version=3, supersedes_response_id=7, first_response_id=1)
+    response = fr.questionnaire_response(payload, SYSTEMS)
+    [total] = fr.score_observations(payload, SYSTEMS, "urn:uuid:x")
+    assert (response["status"], response["identifier"]["value"]) == ("amended", "1")  # the first version's
+    assert (total["status"], total["identifier"][0]["value"]) == ("amended", "questionnaire-response-1-total")
+    # A message queued before first_response_id existed is identified by its own id, as it was
+    del payload["first_response_id"]
+    assert fr.questionnaire_response(payload, SYSTEMS)["identifier"]["value"] == "11"
 
 
 def test_goal_ratings_use_the_gbo_code_and_status_maps_to_lifecycle() -> None:

@@ -63,6 +63,33 @@ def test_a_reqol_arrives_as_a_questionnaire_response_and_its_total_observation(a
     assert (sent.status, sent.attempts, sent.delivered_at is not None) == (OutboxStatus.DELIVERED, 1, True)
 
 
+def test_a_correction_amends_the_same_response_and_observation_in_the_record(app, fhir_server, record) -> None:
+    person = person_in_record(fhir_server)
+    send(person, "questionnaire_response.submitted", reqol_payload(41, person.nhs_number))
+    run(record, FAST, once=True)
+    [first] = fhir_server.resources("QuestionnaireResponse")
+
+    corrected = reqol_payload(52, person.nhs_number, version=2, supersedes_response_id=41, first_response_id=41,
+                              scores={"total": 31, "clinical_range": False, "physical_health": 1})
+    message = send(person, "questionnaire_response.submitted", corrected)
+    assert run(record, FAST, once=True).delivered == 1
+
+    [response] = fhir_server.resources("QuestionnaireResponse")
+    [total] = fhir_server.resources("Observation")
+    assert (response["id"], response["identifier"]["value"], response["status"]) == (first["id"], "41", "amended")
+    assert (total["valueInteger"], total["status"]) == (31, "amended")
+    assert total["derivedFrom"] == [{"reference": f"QuestionnaireResponse/{first['id']}"}]
+    versions = (response["meta"]["versionId"], total["meta"]["versionId"])
+
+    # Sent again (a retry after a lost response): nothing changes
+    outbox.enqueue(person.id, "questionnaire_response.submitted", corrected)
+    db.session.commit()
+    assert run(record, FAST, once=True).delivered == 1
+    assert status_of(message.id).status is OutboxStatus.DELIVERED
+    assert (fhir_server.resources("QuestionnaireResponse")[0]["meta"]["versionId"],
+            fhir_server.resources("Observation")[0]["meta"]["versionId"]) == versions
+
+
 def test_a_lost_response_is_retried_without_making_a_duplicate(app, fhir_server, record) -> None:
     person = person_in_record(fhir_server)
     message = send(person, "questionnaire_response.submitted", dialog_payload(42, person.nhs_number))

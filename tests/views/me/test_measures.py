@@ -154,6 +154,11 @@ def test_a_correction_is_a_new_version_and_both_are_kept(app: Flask, service_use
     assert db.session.scalar(select(MeasureResponse).where(MeasureResponse.id == response_id)).status is ResponseStatus.SUBMITTED
     # A submitted response cannot be answered again.
     assert _answer(as_service_user.client, response_id, 1, "4").headers["Location"].endswith(f"/responses/{response_id}")
+    # The record gets the correction as the same questionnaire response, amended
+    sent = [m.payload for m in db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == "questionnaire_response.submitted").order_by(OutboxMessage.id))]
+    assert [(p["response_id"], p["version"], p["first_response_id"]) for p in sent] == [
+        (response_id, 1, response_id), (correction_id, 2, response_id)]
 
 
 def test_someone_else_s_response_is_not_found(app: Flask, as_service_user: PageRequest) -> None:
