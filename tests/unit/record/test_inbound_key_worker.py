@@ -19,8 +19,13 @@ from portal.services import handover
 from tests import factories
 from tests.unit.record.conftest import FAST
 
-# The record's change comes after the portal's first allocation (made "now" in each test).
-SINCE = (datetime.now(UTC) + timedelta(minutes=5)).isoformat(timespec="seconds")
+
+def since() -> str:
+    """When the record's change happened: after the portal's first allocation, made "now" in each
+    test (so computed then: a time taken at import is long past once a slow suite gets here)."""
+    return (datetime.now(UTC) + timedelta(minutes=5)).isoformat(timespec="seconds")
+
+
 TODAY = datetime.now(UTC).date()
 
 
@@ -52,7 +57,7 @@ def test_a_new_key_worker_named_in_the_record_is_a_handover_from_the_record(app,
     run(record, FAST, once=True)
     other_team = factories.create_team("West CMHT")
     pathway = factories.create_pathway("Lithium clinic", months=12)
-    fhir_server.name_key_worker(person.nhs_number, "Tom Okafor", "OT54321", SINCE, team="West CMHT")
+    fhir_server.name_key_worker(person.nhs_number, "Tom Okafor", "OT54321", since(), team="West CMHT")
     fhir_server.put({"resourceType": "EpisodeOfCare", "status": "active", "type": [{"text": "Lithium clinic"}],
                      "patient": {"reference": f"Patient/{fhir_server.resources('Patient')[0]['id']}"}})
 
@@ -71,7 +76,7 @@ def test_a_new_key_worker_named_in_the_record_is_a_handover_from_the_record(app,
 def test_the_history_page_says_the_change_came_from_the_record(app, fhir_server, record, client) -> None:
     team, lead, priya, tom, person = _team_in_record(fhir_server)
     run(record, FAST, once=True)
-    fhir_server.name_key_worker(person.nhs_number, "Tom Okafor", "OT54321", SINCE)
+    fhir_server.name_key_worker(person.nhs_number, "Tom Okafor", "OT54321", since())
     pull_patient(record, person)
     db.session.commit()
     client.post("/login", data={"email": lead.user.email, "password": factories.PASSWORD})
@@ -84,7 +89,7 @@ def test_the_history_page_says_the_change_came_from_the_record(app, fhir_server,
 def test_an_unknown_practitioner_changes_nothing_and_the_team_lead_sees_a_problem(app, fhir_server, record) -> None:
     team, lead, priya, tom, person = _team_in_record(fhir_server)
     run(record, FAST, once=True)
-    fhir_server.name_key_worker(person.nhs_number, "Dr Amir Khan", "GMC 7654321", SINCE,
+    fhir_server.name_key_worker(person.nhs_number, "Dr Amir Khan", "GMC 7654321", since(),
                                 registration_system="https://fhir.hl7.org.uk/Id/gmc-number")
 
     result = pull_patient(record, person)
@@ -131,7 +136,7 @@ def test_a_portal_change_still_on_its_way_is_not_undone_by_the_record(app, fhir_
 def test_a_key_worker_change_from_the_record_is_not_sent_back(app, fhir_server, record) -> None:
     team, lead, priya, tom, person = _team_in_record(fhir_server)
     run(record, FAST, once=True)
-    fhir_server.name_key_worker(person.nhs_number, "Tom Okafor", "OT54321", SINCE)
+    fhir_server.name_key_worker(person.nhs_number, "Tom Okafor", "OT54321", since())
     sent_before, log_before = len(_key_worker_messages()), list(fhir_server.log)
 
     pull_patient(record, person)
@@ -153,7 +158,7 @@ def test_registrations_match_with_or_without_the_regulator_and_spaces() -> None:
 def test_the_team_lead_sees_the_problem_on_the_team_page(app, fhir_server, record, client) -> None:
     team, lead, priya, tom, person = _team_in_record(fhir_server)
     run(record, FAST, once=True)
-    fhir_server.name_key_worker(person.nhs_number, "Dr Amir Khan", "GMC 7654321", SINCE)
+    fhir_server.name_key_worker(person.nhs_number, "Dr Amir Khan", "GMC 7654321", since())
     pull_patient(record, person)
     client.post("/login", data={"email": lead.user.email, "password": factories.PASSWORD})
 
