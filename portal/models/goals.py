@@ -53,6 +53,9 @@ class Goal(Base):
     stop_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     agreed_at: Mapped[datetime | None]
+    # GBO "goal 1, 2 or 3" (MHSDS codes each): the lowest number free among the person's active goals
+    # when this one was agreed; kept once it closes. None while a draft.
+    position: Mapped[int | None]
     closed_at: Mapped[datetime | None]
     next_review_on: Mapped[date | None] = mapped_column(index=True)
     # Bumped on every change: an edit based on an older version is a conflict, never an overwrite.

@@ -55,6 +55,7 @@ class GoalChanged(TypedDict):
     owner: Literal["service_user", "key_worker", "carer"]
     created_at: str
     next_review_on: str | None
+    position: NotRequired[int | None]  # GBO goal 1, 2 or 3
     ratings: list[GoalRating]
 
 

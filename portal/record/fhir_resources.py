@@ -33,6 +33,7 @@ CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
 
 REQOL_TOTAL = "1091071000000100"
 GBO_GOAL_SCORE = "959951000000108"
+GBO_GOAL_POSITION_SCORES = {1: "1034351000000101", 2: "1034361000000103", 3: "1034371000000105"}
 # DIALOG items 1-11 by item code (store by code, never by screen position).
 DIALOG_ITEM_CODES = {
     "mental_health": "1037651000000100", "physical_health": "1037661000000102", "job": "1037671000000109",
@@ -247,10 +248,14 @@ def _role_reference(role: str, nhs_number: str) -> Resource:
 
 
 def goal_ratings(payload: contract.GoalChanged, systems: Systems, goal_reference: str) -> list[Resource]:
-    """One GBO Observation per rating (0-10), identified by goal and time, so resending adds none."""
+    """One GBO Observation per rating (0-10), identified by goal and time, so resending adds none.
+    Coded as the person's goal 1, 2 or 3 where the portal knows which it is, as MHSDS asks."""
+    position = payload.get("position")
+    code, display = (GBO_GOAL_POSITION_SCORES[position], f"Goal based outcome goal {position} score") \
+        if position in GBO_GOAL_POSITION_SCORES else (GBO_GOAL_SCORE, "Goal based outcome score")
     return [
         _survey_observation(identifier(systems("goal-rating"), f"{payload['goal_id']}-{rating['rated_at']}"),
-                            "final", GBO_GOAL_SCORE, "Goal based outcome score", payload["nhs_number"],
+                            "final", code, display, payload["nhs_number"],
                             int(rating["rating"]), focus=[{"reference": goal_reference}],
                             effectiveDateTime=rating["rated_at"],
                             performer=[_role_reference(rating["rated_by"], payload["nhs_number"])])

@@ -239,6 +239,8 @@ def _activate(goal: Goal, person: ServiceUser, agreement: Agreement, reason: str
     if agreement is Agreement.ON_BEHALF and not reason.strip():
         raise ValueError("A goal set on someone's behalf needs a reason")
     goal.agreement, goal.on_behalf_reason = agreement, reason.strip()
+    taken = {g.position for g in active_goals(person) if g.id != goal.id}
+    goal.position = next((n for n in range(1, gbo.MAX_ACTIVE_GOALS + 1) if n not in taken), None)
     goal.status, goal.agreed_at = GoalStatus.ACTIVE, utcnow()
     goal.next_review_on = gbo.next_review_date(today, review_months(person))
 
@@ -273,6 +275,7 @@ def _send(goal: Goal, person: ServiceUser) -> None:
         "agreement": goal.agreement.value if goal.agreement else None, "owner": goal.owner.value,
         "created_at": goal.created_at.isoformat() if goal.created_at else None,
         "next_review_on": goal.next_review_on.isoformat() if goal.next_review_on else None,
+        "position": goal.position,
         "ratings": [{"rating": r.rating, "rated_at": r.rated_at.isoformat() if r.rated_at else None,
                      "rated_by": r.rated_by_role.value} for r in goal.ratings],
     })

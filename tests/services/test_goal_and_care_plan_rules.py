@@ -75,3 +75,15 @@ def test_agreed_versions_are_frozen_copies(app, service_user, key_worker) -> Non
         care_plans.agree(service_user.user, service_user)
     with pytest.raises(ValueError):
         care_plans.agree(service_user.user, service_user, next_review_on=date(2030, 1, 1))
+
+
+def test_agreed_goals_are_numbered_1_to_3_and_a_freed_number_is_reused(app, service_user, key_worker) -> None:  # type: ignore[no-untyped-def]
+    def agreed(text: str):  # type: ignore[no-untyped-def]
+        return goals.draft_goal(key_worker.user, service_user, text=text, agreement=Agreement.TOGETHER)
+
+    sleep, walk = agreed("Sleep"), agreed("Walk")
+    draft = goals.draft_goal(service_user.user, service_user, text="Cook")
+    assert (sleep.position, walk.position, draft.position) == (1, 2, None)  # a draft is not numbered
+    goals.close_goal(key_worker.user, service_user, sleep, GoalStatus.ACHIEVED, based_on_version=sleep.version)
+    goals.agree_goal(key_worker.user, service_user, draft, Agreement.TOGETHER, based_on_version=draft.version)
+    assert (sleep.position, walk.position, draft.position) == (1, 2, 1)  # goal 1 is free again; closed keeps its own

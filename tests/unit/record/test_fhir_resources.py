@@ -123,6 +123,15 @@ def test_goal_ratings_use_the_gbo_code_and_status_maps_to_lifecycle() -> None:
     assert [r["valueInteger"] for r in ratings] == [2, 3]
 
 
+
+@pytest.mark.parametrize(("position", "code"), [
+    (1, "1034351000000101"), (2, "1034361000000103"), (3, "1034371000000105"), (None, "959951000000108")])
+def test_a_goal_rating_is_coded_as_goal_1_2_or_3_where_known(position: int | None, code: str) -> None:
+    goal = {**goal_payload(3, NHS), "position": position}
+    [rating] = fr.goal_ratings(goal, SYSTEMS, "urn:uuid:goal")
+    assert rating["code"]["coding"][0]["code"] == code
+
+
 def test_session_summary_text_is_carried_whole() -> None:
     text = "Talked about sleep. Plan: walk daily – review next week."
     document = fr.session_summary(session_payload(7, NHS, text), SYSTEMS)
