@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from wtforms import ValidationError
@@ -123,3 +125,26 @@ class MaxLength:
     def __call__(self, form: Any, field: Any) -> None:
         if field.data and len(field.data) > self.max:
             raise ValidationError(str(messages.TOO_LONG) % {"max": self.max})
+
+
+class RealDate:
+    """A date was entered, is a real one, and (with ``rule``) falls when it may; else ``message``."""
+
+    def __init__(self, rule: Callable[[date, date], bool] | None = None, message: Any = None) -> None:
+        self.rule, self.message = rule, message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.parse_error:
+            raise StopValidation(str(messages.DATE_FORMAT))
+        if field.data is None:
+            raise StopValidation(str(messages.ENTER_DATE))
+        if self.rule is not None and not self.rule(field.data, date.today()):
+            raise StopValidation(str(self.message))
+
+
+def today_or_before(message: Any) -> RealDate:
+    return RealDate(lambda day, today: day <= today, message)
+
+
+def after_today(message: Any) -> RealDate:
+    return RealDate(lambda day, today: day > today, message)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectChoice, ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import CheckboxesField, DateField, RadioField, StringField, TextAreaField
-from portal.forms.validators import MaxLength, Required
+from portal.forms.validators import MaxLength, RealDate, Required
 from portal.services import care_plans
 
 RATING_CHOICES = [SelectChoice(str(n), str(n)) for n in range(0, 11)]
@@ -118,16 +116,9 @@ class AgreeCarePlanForm(FlaskForm):
     next_review_on = DateField(
         _l("When should we look at the plan again?"),
         description=_l("At least once a year. For example, 27 3 2027."),
+        validators=[RealDate(lambda day, today: today < day <= care_plans.latest_review_allowed(today),
+                             messages.REVIEW_WITHIN_A_YEAR)],
     )
-
-    def validate_next_review_on(self, field: DateField) -> None:
-        if field.parse_error:
-            raise ValidationError(str(messages.DATE_FORMAT))
-        if field.data is None:
-            raise ValidationError(str(messages.ENTER_DATE))
-        today = date.today()
-        if not today < field.data <= care_plans.latest_review_allowed(today):
-            raise ValidationError(str(messages.REVIEW_WITHIN_A_YEAR))
 
 
 class CompareForm(FlaskForm):

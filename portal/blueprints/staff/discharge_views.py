@@ -11,29 +11,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import ValidationError
 
 from portal.access import roles
 from portal.blueprints.staff import bp
 from portal.forms import messages
 from portal.forms.fields import DateField
+from portal.forms.validators import today_or_before
 from portal.htmx import redirect_after_post
 from portal.models import Role, ServiceUser
 from portal.services import discharge, people
 
 
-def _not_future(form: FlaskForm, field: DateField) -> None:
-    if field.parse_error:
-        raise ValidationError(str(messages.DATE_FORMAT))
-    if field.data is None:
-        raise ValidationError(str(messages.ENTER_DATE))
-    if field.data > date.today():
-        raise ValidationError(str(messages.DISCHARGE_DATE_NOT_FUTURE))
-
-
 class DischargeForm(FlaskForm):
-    discharged_on = DateField(_l("When did they leave the team's care?"),
-                              description=_l("For example, 27 3 2026"), validators=[_not_future])
+    discharged_on = DateField(_l("When did they leave the team's care?"), description=_l("For example, 27 3 2026"),
+                              validators=[today_or_before(messages.DISCHARGE_DATE_NOT_FUTURE)])
 
 
 def _person_to_change(service_user_id: int) -> ServiceUser:

@@ -1,13 +1,11 @@
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import DateField, EmailField, RadioField, TextAreaField
 from portal.forms.reminders import send_invitation_field
-from portal.forms.validators import Email, MaxLength, Required
+from portal.forms.validators import Email, MaxLength, Required, after_today
 
 
 class InvitationForm(FlaskForm):
@@ -21,19 +19,10 @@ class InvitationForm(FlaskForm):
 
 
 
-def _future_date(form: FlaskForm, field: DateField) -> None:
-    if field.parse_error:
-        raise ValidationError(str(messages.DATE_FORMAT))
-    if field.data is None:
-        raise ValidationError(str(messages.ENTER_DATE))
-    if field.data <= date.today():
-        raise ValidationError(str(messages.DATE_IN_FUTURE))
-
-
 class AssignMeasureForm(FlaskForm):
     instrument = RadioField(_l("Which questionnaire?"), validators=[Required(messages.CHOOSE_MEASURE)])
     due_on = DateField(_l("When should it be done by?"), description=_l("For example, 27 3 2027"),
-                       validators=[_future_date])
+                       validators=[after_today(messages.DATE_IN_FUTURE)])
 
 
 class DeferMeasureForm(FlaskForm):
@@ -43,4 +32,5 @@ class DeferMeasureForm(FlaskForm):
         description=_l("For example, in crisis or acute psychosis. Do not write more than is needed."),
         validators=[Required(messages.ENTER_REASON), MaxLength(500)],
     )
-    until = DateField(_l("Try again from"), description=_l("For example, 27 3 2027"), validators=[_future_date])
+    until = DateField(_l("Try again from"), description=_l("For example, 27 3 2027"),
+                      validators=[after_today(messages.DATE_IN_FUTURE)])

@@ -12,13 +12,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import SelectChoice, ValidationError
+from wtforms import SelectChoice
 
 from portal.access import roles
 from portal.blueprints.staff import bp
 from portal.forms import messages
 from portal.forms.fields import DateField, RadioField, TextAreaField
-from portal.forms.validators import MaxLength, Required
+from portal.forms.validators import MaxLength, Required, today_or_before
 from portal.htmx import redirect_after_post, wants_fragment
 from portal.models import Role, ServiceUser
 from portal.record import sync
@@ -26,21 +26,12 @@ from portal.services import handover
 from portal.services.errors import NotFound
 
 
-def _handover_date(form: FlaskForm, field: DateField) -> None:
-    if field.parse_error:
-        raise ValidationError(str(messages.DATE_FORMAT))
-    if field.data is None:
-        raise ValidationError(str(messages.ENTER_DATE))
-    if field.data > date.today():
-        raise ValidationError(str(messages.HANDOVER_DATE_NOT_FUTURE))
-
-
 class AllocateKeyWorkerForm(FlaskForm):
     key_worker = RadioField(_l("Who will be their key worker?"), validators=[Required(messages.CHOOSE_KEY_WORKER)])
     handover_on = DateField(
         _l("When did the handover happen?"),
         description=_l("Teams hand over in person. For example, 27 3 2026"),
-        validators=[_handover_date],
+        validators=[today_or_before(messages.HANDOVER_DATE_NOT_FUTURE)],
     )
     handover_note = TextAreaField(
         _l("What does the new key worker need to know?"),
