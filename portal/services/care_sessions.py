@@ -73,13 +73,13 @@ def _todays_dialog(person: ServiceUser) -> int | None:
 
 
 def dialog_for(session: CareSession) -> MeasureResponse | None:
-    """The DIALOG to show: one being done now (started since the session began, on either
+    """The DIALOG to show: one being done now (answered since the session began, on either
     screen), else the latest one submitted, which may have been done during the session."""
     being_done = db.session.scalar(
         select(MeasureResponse).where(
             MeasureResponse.service_user_id == session.service_user_id, MeasureResponse.instrument_id == "dialog",
-            MeasureResponse.status == ResponseStatus.IN_PROGRESS, MeasureResponse.started_at >= session.started_at,
-        ).order_by(MeasureResponse.started_at.desc()).limit(1)
+            MeasureResponse.status == ResponseStatus.IN_PROGRESS, MeasureResponse.updated_at >= session.started_at,
+        ).order_by(MeasureResponse.updated_at.desc()).limit(1)
     )
     if being_done is not None and session.ended_at is None:
         return being_done
