@@ -8,7 +8,7 @@ checked, through ``people.service_user_for_staff``, that this member of staff ma
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -115,6 +115,9 @@ def timeline(person: ServiceUser) -> list[Event]:
             "handover_on": assignment.handover_on, "note": assignment.handover_note,
             "recorded_by": _name(assignment.recorded_by),
         }))
+
+    if person.discharged_on is not None:  # earlier discharges and returns are in the audit trail
+        events.append(Event(datetime.combine(person.discharged_on, time.min, UTC), "discharged", {}))
 
     events.sort(key=lambda event: event.at, reverse=True)
     return events

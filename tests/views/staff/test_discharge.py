@@ -54,6 +54,8 @@ def test_a_team_lead_records_a_discharge_and_undoes_it(app: Flask, team_lead: An
     page = as_team_lead.get("staff.service_user", service_user_id=service_user.id)
     assert "Discharged on" in page.select_one("#care-status").get_text()
     assert [b.get_text(strip=True) for b in page.select("main button")] == ["Sam is back under the team"]
+    timeline = as_team_lead.get("staff.service_user_timeline", service_user_id=service_user.id)
+    assert "Discharged from the team" in timeline.select_one(".portal-timeline").get_text()
 
     as_team_lead.post("staff.reopen_service_user", _expected_status=303, service_user_id=service_user.id)
     db.session.refresh(service_user)
