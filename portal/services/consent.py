@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -90,6 +91,7 @@ class Involvement:
     team_name: str
     key_worker_name: str | None
     key_worker_profession: str | None
+    discharged_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ def involvement_for(scopes: frozenset[Scope], person: ServiceUser) -> Involvemen
         team_name=person.team.name,
         key_worker_name=key_worker.name if key_worker else None,
         key_worker_profession=key_worker.profession if key_worker else None,
+        discharged_on=person.discharged_on,
     )
 
 

@@ -53,6 +53,17 @@ def test_each_consent_level_shows_only_its_section(app: Flask, carer, service_us
     assert ("Kim Keyworker" in page.get_text()) is (scope == "involvement")
 
 
+def test_a_discharge_is_shown_only_to_a_carer_who_may_know_about_the_team(app: Flask, carer, service_user, as_carer: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    service_user.discharged_on = date(2026, 10, 1)
+    factories.create_consent(carer, service_user, ("goals",))
+    db.session.commit()
+    assert "left the care" not in as_carer.get("carer.cared_for_person", service_user_id=service_user.id).get_text()
+    factories.create_consent(carer, service_user, ("involvement",))
+    db.session.commit()
+    page = as_carer.get("carer.cared_for_person", service_user_id=service_user.id)
+    assert "Sam left the care of Test Team on 1 October 2026." in page.select_one("#shared-involvement").get_text()
+
+
 def _goal_care_plan_and_safety_plan(key_worker, service_user) -> None:  # type: ignore[no-untyped-def]
     from portal.models import Agreement, Section
     from portal.services import care_plans, goals, safety_plans
