@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -60,7 +61,16 @@ def mask(destination: str) -> str:
     return f"…{destination[-3:]}"
 
 
+_STOP_TOKEN = re.compile(r"(/reminders/stop/)[^\s/?#]+")
+
+
+def without_stop_tokens(body: str) -> str:
+    """A message as the admin page shows it: a stop link stops that person's reminders, so its
+    token is hidden from everyone but the person it was sent to."""
+    return _STOP_TOKEN.sub(r"\1…", body)
+
+
 def helpers() -> dict[str, Any]:
     return {"task_labels": TASK_LABELS, "status_labels": STATUS_LABELS, "status_classes": STATUS_CLASSES,
             "reason_labels": REASON_LABELS, "uk_time": uk_time, "mask": mask,
-            "reason_code": reason_code}
+            "without_stop_tokens": without_stop_tokens, "reason_code": reason_code}

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AuditEvent, ConsentSource, NotificationStatus, ReminderNotification
+from portal.models import AuditEvent, ConsentSource, LocalMessage, NotificationStatus, ReminderNotification
 from portal.notify.local import LocalNotifier
 from portal.notify.rules import Choice
 from portal.services import measures, reminders
@@ -174,6 +174,8 @@ def test_admin_sees_the_recorded_messages_with_shortened_numbers(service_user: A
     row = page.select_one("tbody tr").get_text(" ", strip=True)
     assert "…982" in row and "07700900982" not in row
     assert "You have something to do in your care portal" in row
+    stop_link = next(word for word in db.session.scalars(select(LocalMessage.body)).one().split() if "/stop/" in word)
+    assert stop_link not in row and "/reminders/stop/…" in row  # the token would stop Sam's reminders
     queue = {row.dt.get_text(strip=True): row.dd.get_text(strip=True)
              for row in page.select_one(".nhsuk-summary-list").select(".nhsuk-summary-list__row")}
     assert queue["Delivered"] == "1" and queue["Could not send"] == "0"  # in words, not status codes
