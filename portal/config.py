@@ -91,6 +91,9 @@ class Config:
     NOTIFY_INVITATION_SMS_TEMPLATE_ID = ""
     NOTIFY_INVITATION_EMAIL_TEMPLATE_ID = ""
     NOTIFY_TIMEOUT_SECONDS = 10.0
+    # The bearer token Notify sends with delivery receipts (set the same one in Notify's API
+    # integration settings, callback URL <PUBLIC_BASE_URL>/notify/delivery-receipts). Empty: no callback.
+    NOTIFY_CALLBACK_TOKEN = ""
     # The portal's public address, for the links in messages (no trailing slash).
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     REMINDER_MIN_DAYS_BETWEEN = 3

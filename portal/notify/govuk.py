@@ -90,15 +90,19 @@ class GovukNotifyNotifier:
             response = self.client.get_notification_by_id(provider_id)
         except APIError as error:
             raise _failure(error) from error
-        status = str((response or {}).get("status", ""))
-        if status in _DELIVERED:
-            return DeliveryStatus.DELIVERED
-        if status in _FAILED:
-            return DeliveryStatus.FAILED
-        return DeliveryStatus.PENDING
+        return delivery_status_of(str((response or {}).get("status", "")))
 
     def close(self) -> None:
         self.client.request_session.close()
+
+
+def delivery_status_of(notify_status: str) -> DeliveryStatus:
+    """Notify's status for a message (from the API or a delivery receipt callback), in our terms."""
+    if notify_status in _DELIVERED:
+        return DeliveryStatus.DELIVERED
+    if notify_status in _FAILED:
+        return DeliveryStatus.FAILED
+    return DeliveryStatus.PENDING
 
 
 def _failure(error: APIError) -> SendError:

@@ -57,7 +57,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.notify import rules
 from portal.notify.messages import MessageKind
-from portal.notify.port import Message, Notifier, PermanentFailure, TemporaryFailure
+from portal.notify.port import DeliveryStatus, Message, Notifier, PermanentFailure, TemporaryFailure
 from portal.notify.rules import Channel, Choice, QuietHours, ReminderSettings, Skip, TaskKind
 from portal.notify.tokens import InvalidStopToken, make_stop_token, read_stop_token
 from portal.services import audit, carers, consent, measures, people
@@ -775,13 +775,34 @@ def refresh_statuses(notifier: Notifier, now: datetime | None = None, limit: int
         except (TemporaryFailure, PermanentFailure) as error:
             log.warning("could not check reminder %s: %s", row.id, error.reason)
             continue
-        row.status_at = now
-        if status == "delivered":
-            row.status, changed = NotificationStatus.DELIVERED, changed + 1
-        elif status == "failed":
-            row.status, row.reason, changed = NotificationStatus.FAILED, "not_delivered", changed + 1
+        changed += _apply_status(row, status, now)
     db.session.commit()
     return changed
+
+
+def record_delivery_receipt(provider: str, provider_id: str, status: DeliveryStatus,
+                            now: datetime | None = None) -> bool:
+    """The provider tells us (a callback) what happened to a message it accepted; commits. Returns
+    whether it was one of ours, still waiting for news."""
+    row = db.session.scalar(select(ReminderNotification).where(
+        ReminderNotification.provider == provider, ReminderNotification.provider_id == provider_id,
+        ReminderNotification.status == NotificationStatus.SENT))
+    if row is None:
+        return False
+    _apply_status(row, status, now or utcnow())
+    db.session.commit()
+    return True
+
+
+def _apply_status(row: ReminderNotification, status: DeliveryStatus, now: datetime) -> bool:
+    row.status_at = now
+    if status is DeliveryStatus.DELIVERED:
+        row.status = NotificationStatus.DELIVERED
+        return True
+    if status is DeliveryStatus.FAILED:
+        row.status, row.reason = NotificationStatus.FAILED, "not_delivered"
+        return True
+    return False
 
 
 # What staff and admins see -------------------------------------------------------------------
