@@ -103,6 +103,9 @@ def test_earlier_versions_are_shown(as_key_worker: PageRequest, service_user: An
     page = as_key_worker.get("staff.safety_plan", service_user_id=service_user.id)
     [details] = page.select("details")
     assert "Version 1" in _text(details) and "Old words" in _text(details)
+    changed = [row.dt.get_text(" ", strip=True) for row in details.select(".nhsuk-summary-list__row")
+               if row.select_one(".nhsuk-tag")]
+    assert len(changed) == 1 and changed[0].endswith("Changed since")  # only the warning signs changed
 
 
 def test_the_team_lead_can_see_a_plan_in_their_team(as_team_lead: PageRequest, service_user: Any) -> None:
