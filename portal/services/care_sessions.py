@@ -50,6 +50,8 @@ def session_for(person: ServiceUser, session_id: int) -> CareSession:
 
 def start(user: User, person: ServiceUser) -> CareSession:
     """Start a session, or carry on with the one already open."""
+    if person.discharged:
+        raise NotAllowed("Sessions are for people under the team")
     session = open_session(person)
     if session is not None:
         return session

@@ -394,6 +394,8 @@ def active_deferral(person: ServiceUser, instrument_id: str, today: date) -> Mea
 
 
 def assign(user: User, person: ServiceUser, instrument_id: str, due_on: date) -> MeasureAssignment:
+    if person.discharged:
+        raise NotAllowed("Nothing is asked of someone who is discharged")
     instrument_for(instrument_id)
     assignment = MeasureAssignment(service_user_id=person.id, instrument_id=instrument_id, due_on=due_on,
                                    assigned_by_id=user.id)

@@ -19,7 +19,7 @@ from portal.blueprints.staff.forms import AssignMeasureForm, DeferMeasureForm
 from portal.htmx import redirect_after_post
 from portal.models import CompletionMode
 from portal.services import measures, people, settings
-from portal.services.errors import NotFound
+from portal.services.errors import NotAllowed, NotFound
 
 
 def _flow(service_user_id: int) -> questionnaire.Flow:
@@ -91,6 +91,8 @@ def acknowledge_flag(service_user_id: int, flag_id: int) -> Response:
 def start_session_measure(service_user_id: int) -> Response:
     """DIALOG completed *with* the service user, in their words: never on their behalf."""
     person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
+    if person.discharged:
+        raise NotAllowed("Sessions are for people under the team")
     response = measures.start_or_resume(current_user, person, "dialog", CompletionMode.IN_SESSION)
     position = measures.first_unanswered(response) or 1
     return redirect_after_post(_flow(person.id).url("answer_measure", response_id=response.id, position=position))

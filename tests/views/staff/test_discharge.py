@@ -14,6 +14,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditEvent, MeasureAssignment
 from portal.services import measures
+from portal.services.errors import NotAllowed
 from tests import factories
 from tests.conftest import PageRequest
 from tests.pages import error_messages
@@ -113,3 +114,16 @@ def test_a_discharged_person_is_off_the_lists_and_has_nothing_due(
     assert "You left the care of" in home.select_one("#discharged").get_text()
     assert measures.due_measures(service_user, TODAY) == []
     assert db.session.scalar(select(MeasureAssignment)).completed_at is None  # kept, for if they come back
+
+
+def test_nothing_is_started_or_asked_for_once_discharged(app: Flask, service_user: Any, key_worker: Any,
+                                                          as_key_worker: PageRequest) -> None:
+    service_user.discharged_on = TODAY
+    db.session.commit()
+    page = as_key_worker.get("staff.service_user_measures", service_user_id=service_user.id)
+    assert "Nothing can be asked for while Sam is discharged." in page.select_one("#discharged").get_text()
+    assert [b.get_text(strip=True) for b in page.select("main button")] == []
+    as_key_worker.post("staff.start_session", _expected_status=403, service_user_id=service_user.id)
+    as_key_worker.post("staff.start_session_measure", _expected_status=403, service_user_id=service_user.id)
+    with pytest.raises(NotAllowed):
+        measures.assign(key_worker.user, service_user, "reqol10", TODAY + timedelta(days=7))
