@@ -6,6 +6,7 @@ for example ``PORTAL_DATABASE_URL`` or ``PORTAL_SECRET_KEY``.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,9 @@ class Config:
     INSTRUMENT_CONTENT_DIR = ""
     # Per-trust safety thresholds (see portal/instruments/safety.py); empty = the defaults.
     SAFETY_THRESHOLDS: dict[str, int] = {}
+    # When the caseload shows things as due, by name (services/caseload.py Windows), e.g.
+    # {"measure_not_recent_months": 12, "goal_review_soon_days": 21}; empty = the defaults.
+    CASELOAD_WINDOWS: dict[str, int] = {}
     # Goal Based Outcomes: a change of this many points or more is reliable (DOMAIN.md).
     GBO_RELIABLE_CHANGE = 3
     # ReQoL-10: a change of this many points or more in the total is reliable (DOMAIN.md).
@@ -139,7 +143,18 @@ CONFIGS: dict[str, type[Config]] = {
     "production": ProductionConfig,
 }
 
-_CASTS: dict[type, Any] = {bool: _bool, int: int, float: float, str: str}
+def _json_object(value: str) -> dict[str, Any]:
+    """A setting such as ``PORTAL_CASELOAD_WINDOWS='{"measure_not_recent_months": 12}'``."""
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise ConfigError(f"Not valid JSON: {value!r}") from error
+    if not isinstance(parsed, dict):
+        raise ConfigError(f"Expected a JSON object like {{\"name\": 12}}, got {value!r}")
+    return parsed
+
+
+_CASTS: dict[type, Any] = {bool: _bool, int: int, float: float, str: str, dict: _json_object}
 
 
 def load_config(name: str | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -176,6 +191,8 @@ def check_safe(settings: dict[str, Any]) -> None:
             raise ConfigError("PORTAL_FHIR_BASE_URL must be an https:// address in production.")
         if not settings.get("FHIR_VERIFY_TLS", True):
             raise ConfigError("PORTAL_FHIR_VERIFY_TLS must stay on in production.")
+    if settings.get("NOTIFY_CALLBACK_TOKEN") and len(str(settings["NOTIFY_CALLBACK_TOKEN"])) < 32:
+        raise ConfigError("PORTAL_NOTIFY_CALLBACK_TOKEN must be a random value of 32 characters or more.")
     if settings.get("NOTIFIER") == "govuk_notify":
         missing = [key for key in ("NOTIFY_API_KEY", "NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID")
                    if not settings.get(key)]

@@ -50,14 +50,22 @@ from portal.models import (
     StaffMember,
     User,
 )
-from portal.services import care_plans, carers, measures, outbox, people
+from portal.services import care_plans, carers, measures, outbox, people, settings
 
-# Cadences and windows. Trust-configurable later; named here so the rules read plainly.
-ADJUSTMENTS_REVIEW_MONTHS = 12
-MEASURE_NOT_RECENT_MONTHS = 6
-GOAL_REVIEW_SOON_DAYS = 14
-CARE_PLAN_REVIEW_SOON_DAYS = 28
 PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Windows:
+    """How soon "due" shows and how old is too old: trust settings (``CASELOAD_WINDOWS``)."""
+
+    measure_not_recent_months: int = 6  # a measure not done for this long needs attention
+    goal_review_soon_days: int = 14  # a goal review this close shows as due
+    care_plan_review_soon_days: int = 28
+    adjustments_review_months: int = 12  # reasonable adjustments are reviewed at least this often
+
+
+DEFAULT_WINDOWS = Windows()
 
 # Severity: how urgent an item is. The list sorts by the worst item of each person.
 INFO, DUE, OVERDUE, URGENT = 0, 1, 2, 3
@@ -185,9 +193,10 @@ def _day(value: datetime | date | None) -> date | None:
 # The rules, as plain functions ------------------------------------------------------------------
 
 def measure_items(instrument_id: str, *, assignment_due_on: date | None, in_progress: bool,
-                  deferred_until: date | None, last_done: date | None, today: date) -> list[Attention]:
+                  deferred_until: date | None, last_done: date | None, today: date,
+                  windows: Windows = DEFAULT_WINDOWS) -> list[Attention]:
     """A measure is due, overdue, started or deferred by the shared rule; with nothing asked
-    for, it still needs attention when it has not been done in the last 6 months."""
+    for, it still needs attention when it has not been done recently (6 months by default)."""
     state = measures.due_state(assignment_due_on=assignment_due_on, in_progress=in_progress,
                                deferred=deferred_until is not None, today=today)
     if state == "deferred":
@@ -200,7 +209,7 @@ def measure_items(instrument_id: str, *, assignment_due_on: date | None, in_prog
         return [Attention("measure_due", "measures", DUE, assignment_due_on, instrument_id)]
     if deferred_until is not None:  # "not the right time", with nothing asked for yet
         return [Attention("measure_deferred", "measures", INFO, deferred_until, instrument_id)]
-    if last_done is None or last_done < months_before(today, MEASURE_NOT_RECENT_MONTHS):
+    if last_done is None or last_done < months_before(today, windows.measure_not_recent_months):
         return [Attention("measure_not_recent", "measures", DUE, last_done, instrument_id)]
     return []
 
@@ -224,7 +233,8 @@ def goal_review_due_on(goal: GoalFacts, review_months: int) -> date | None:
     return months_after(anchor, review_months) if anchor else None
 
 
-def goal_items(goals: Iterable[GoalFacts], review_months: int, today: date) -> list[Attention]:
+def goal_items(goals: Iterable[GoalFacts], review_months: int, today: date,
+               windows: Windows = DEFAULT_WINDOWS) -> list[Attention]:
     goals = list(goals)
     if not any(g.status is GoalStatus.ACTIVE for g in goals):
         return [Attention("no_goals", "goals", DUE)]
@@ -234,7 +244,7 @@ def goal_items(goals: Iterable[GoalFacts], review_months: int, today: date) -> l
     due_on = min(due_dates)
     if due_on < today:
         return [Attention("gbo_overdue", "goals", OVERDUE, due_on)]
-    if due_on <= today + timedelta(days=GOAL_REVIEW_SOON_DAYS):
+    if due_on <= today + timedelta(days=windows.goal_review_soon_days):
         return [Attention("gbo_due", "goals", DUE, due_on)]
     return []
 
@@ -245,23 +255,25 @@ def care_plan_review_due_on(next_review_on: date | None, agreed_on: date) -> dat
     return min(next_review_on, latest) if next_review_on else latest
 
 
-def care_plan_items(latest_version: tuple[date | None, date] | None, today: date) -> list[Attention]:
+def care_plan_items(latest_version: tuple[date | None, date] | None, today: date,
+                    windows: Windows = DEFAULT_WINDOWS) -> list[Attention]:
     """``latest_version``: the latest agreed version's (next_review_on, agreed_on), or None."""
     if latest_version is None:
         return [Attention("no_care_plan", "care_plan", DUE)]
     due_on = care_plan_review_due_on(*latest_version)
     if due_on < today:
         return [Attention("care_plan_overdue", "care_plan", OVERDUE, due_on)]
-    if due_on <= today + timedelta(days=CARE_PLAN_REVIEW_SOON_DAYS):
+    if due_on <= today + timedelta(days=windows.care_plan_review_soon_days):
         return [Attention("care_plan_due", "care_plan", DUE, due_on)]
     return []
 
 
 def adjustments_need_review(entries: Iterable[tuple[datetime, datetime | None]],
-                            last_agreed_at: datetime | None, today: date) -> bool:
+                            last_agreed_at: datetime | None, today: date,
+                            windows: Windows = DEFAULT_WINDOWS) -> bool:
     """Reasonable adjustments (care plan section "adjustments", as (updated_at, reviewed_at)) need
     a review when one changed since they were last reviewed or agreed in a care plan, or when
-    the last review is more than 12 months old."""
+    the last review is older than the window (12 months by default)."""
     entries = list(entries)
     if not entries:
         return False
@@ -269,7 +281,7 @@ def adjustments_need_review(entries: Iterable[tuple[datetime, datetime | None]],
     last_review = max(reviews, default=None)
     if last_review is None or any(updated > last_review for updated, _ in entries):
         return True
-    return last_review.date() < months_before(today, ADJUSTMENTS_REVIEW_MONTHS)
+    return last_review.date() < months_before(today, windows.adjustments_review_months)
 
 
 def matches(row: CaseloadRow, show: str) -> bool:
@@ -338,6 +350,7 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
     ids = _ids(conditions)
     session = db.session
     instruments = measures.available_instruments()
+    windows = Windows(**settings.caseload_windows())
 
     people_rows = session.execute(
         select(ServiceUser.id, ServiceUser.given_name, ServiceUser.family_name, ServiceUser.preferred_name,
@@ -454,12 +467,12 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
             key = (su, instrument_id)
             items += measure_items(
                 instrument_id, assignment_due_on=assignments.get(key), in_progress=key in started,
-                deferred_until=deferred.get(key), last_done=last_done.get(key), today=today,
+                deferred_until=deferred.get(key), last_done=last_done.get(key), today=today, windows=windows,
             )
-        items += goal_items(goals.get(su, []), months or gbo.REVIEW_MONTHS_DEFAULT, today)
+        items += goal_items(goals.get(su, []), months or gbo.REVIEW_MONTHS_DEFAULT, today, windows)
         plan = latest_plan.get(su)
-        items += care_plan_items((plan[1], plan[2].date()) if plan else None, today)
-        if adjustments_need_review(adjustments.get(su, []), plan[2] if plan else None, today):
+        items += care_plan_items((plan[1], plan[2].date()) if plan else None, today, windows)
+        if adjustments_need_review(adjustments.get(su, []), plan[2] if plan else None, today, windows):
             items.append(Attention("adjustments_review", "care_plan", DUE))
         if su not in with_safety_plan:
             items.append(Attention("no_safety_plan", "safety", DUE))

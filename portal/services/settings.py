@@ -22,6 +22,11 @@ def safety_thresholds() -> SafetyThresholds:
     return SafetyThresholds(**current_app.config.get("SAFETY_THRESHOLDS", {}))
 
 
+def caseload_windows() -> dict[str, int]:
+    """Overrides of ``caseload.Windows`` (e.g. ``{"measure_not_recent_months": 12}``)."""
+    return dict(current_app.config.get("CASELOAD_WINDOWS", {}))
+
+
 def record_is_local() -> bool:
     """Whether the portal's own tables are the clinical record (``LocalRecord``)."""
     return bool(current_app.config["RECORD_ADAPTER"] == "local")

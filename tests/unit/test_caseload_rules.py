@@ -17,6 +17,9 @@ from portal.services.caseload import (
     CaseloadQuery,
     CaseloadRow,
     GoalFacts,
+    Windows,
+    care_plan_items,
+    measure_items,
 )
 
 TODAY = date(2026, 6, 15)
@@ -248,3 +251,16 @@ def test_csv_cells_cannot_run_as_formulas() -> None:
 ])
 def test_the_report_period(start: date | None, end: date | None, expected: tuple[date, date]) -> None:
     assert team_report.period(start, end, TODAY) == expected
+
+
+def test_the_trusts_windows_decide_what_is_due() -> None:
+    today = date(2026, 11, 23)
+    done = date(2026, 3, 1)  # almost 9 months ago
+    default = measure_items("dialog", assignment_due_on=None, in_progress=False, deferred_until=None,
+                            last_done=done, today=today)
+    yearly = measure_items("dialog", assignment_due_on=None, in_progress=False, deferred_until=None,
+                           last_done=done, today=today, windows=Windows(measure_not_recent_months=12))
+    assert [item.code for item in default] == ["measure_not_recent"] and yearly == []
+    plan = (date(2027, 1, 2), date(2026, 2, 1))  # review due in 40 days
+    assert care_plan_items(plan, today) == []  # not within the default 28 days
+    assert [i.code for i in care_plan_items(plan, today, Windows(care_plan_review_soon_days=45))] == ["care_plan_due"]

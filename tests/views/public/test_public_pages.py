@@ -106,6 +106,25 @@ def test_production_refuses_demo_data(monkeypatch) -> None:  # type: ignore[no-u
         load_config("production")
 
 
+def test_production_refuses_a_short_notify_callback_token(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from portal.config import ConfigError, load_config
+
+    monkeypatch.setenv("PORTAL_SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PORTAL_NOTIFY_CALLBACK_TOKEN", "guessable")
+    with pytest.raises(ConfigError, match="NOTIFY_CALLBACK_TOKEN"):
+        load_config("production")
+
+
+def test_settings_that_hold_several_values_are_json_in_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from portal.config import ConfigError, load_config
+
+    monkeypatch.setenv("PORTAL_CASELOAD_WINDOWS", '{"measure_not_recent_months": 12}')
+    assert load_config("testing")["CASELOAD_WINDOWS"] == {"measure_not_recent_months": 12}
+    monkeypatch.setenv("PORTAL_CASELOAD_WINDOWS", "12 months")
+    with pytest.raises(ConfigError, match="JSON"):
+        load_config("testing")
+
+
 def test_production_starts_with_a_real_secret(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from portal.config import load_config
 

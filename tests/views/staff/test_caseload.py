@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, GoalStatus
+from portal.services import caseload
 from tests import factories
 from tests import workspace_factories as make
 from tests.conftest import PageRequest
@@ -235,3 +237,16 @@ def test_the_service_user_page_links_to_the_timeline(app: Flask, service_user: A
     page = as_key_worker.get("staff.service_user", service_user_id=service_user.id)
     link = page.find("a", string="Timeline and key worker history")
     assert link["href"] == f"/staff/service-users/{service_user.id}/timeline"
+
+
+def test_the_caseload_uses_the_trusts_windows(app: Flask, service_user: Any, key_worker: Any,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    make.create_response(service_user, "dialog", TODAY - timedelta(days=240))  # about 8 months ago
+
+    def dialog_codes() -> list[str]:
+        [row] = caseload.caseload_rows(key_worker.user, TODAY)
+        return [item.code for item in row.items if item.instrument_id == "dialog"]
+
+    assert dialog_codes() == ["measure_not_recent"]  # the default: 6 months
+    monkeypatch.setitem(app.config, "CASELOAD_WINDOWS", {"measure_not_recent_months": 12})
+    assert dialog_codes() == []
