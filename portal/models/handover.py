@@ -38,6 +38,7 @@ class KeyWorkerAssignment(Base):
     handover_note: Mapped[str] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))  # None: from the record
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None]  # when the new key worker confirmed they read the handover note
     source: Mapped[AssignmentSource] = mapped_column(
         Enum(AssignmentSource, name="assignment_source", native_enum=False, length=20,
              values_callable=lambda e: [m.value for m in e]),

@@ -146,6 +146,45 @@ def history(person: ServiceUser) -> list[KeyWorkerAssignment]:
     ))
 
 
+# Handover notes the new key worker has not read yet -----------------------------------------------
+
+def handovers_to_read(user: User) -> list[KeyWorkerAssignment]:
+    """Handovers to this member of staff, with a note, for people they are still key worker for,
+    that they have not confirmed reading; oldest first."""
+    staff = people.staff_member_of(user)
+    return list(db.session.scalars(
+        select(KeyWorkerAssignment).join(ServiceUser, ServiceUser.id == KeyWorkerAssignment.service_user_id)
+        .where(KeyWorkerAssignment.key_worker_id == staff.id, KeyWorkerAssignment.read_at.is_(None),
+               KeyWorkerAssignment.handover_note != "", ServiceUser.key_worker_id == staff.id)
+        .options(joinedload(KeyWorkerAssignment.service_user), joinedload(KeyWorkerAssignment.previous_key_worker))
+        .order_by(KeyWorkerAssignment.recorded_at, KeyWorkerAssignment.id)
+    ))
+
+
+def _addressed_to(user: User, assignment_id: int) -> KeyWorkerAssignment:
+    """A handover to this member of staff (NotFound for anyone else's)."""
+    assignment = db.session.get(KeyWorkerAssignment, assignment_id)
+    if assignment is None or assignment.key_worker_id != people.staff_member_of(user).id:
+        raise NotFound
+    return assignment
+
+
+def handover_to_read(user: User, assignment_id: int) -> KeyWorkerAssignment:
+    assignment = _addressed_to(user, assignment_id)
+    audit.record_now(user.id, "handover_note_viewed", "key_worker_assignment", assignment.id)
+    return assignment
+
+
+def confirm_read(user: User, assignment_id: int, now: datetime | None = None) -> KeyWorkerAssignment:
+    """The new key worker confirms they read the handover note; commits."""
+    assignment = _addressed_to(user, assignment_id)
+    if assignment.read_at is None:
+        assignment.read_at = now or utcnow()
+        audit.record(user.id, "handover_note_read", "key_worker_assignment", assignment.id)
+    db.session.commit()
+    return assignment
+
+
 # The team view -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

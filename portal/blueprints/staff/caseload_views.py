@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import make_response, render_template, request
+from flask import flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.access import STAFF, roles
 from portal.blueprints.staff import bp
-from portal.htmx import wants_fragment
+from portal.htmx import redirect_after_post, wants_fragment
 from portal.models import Role
 from portal.presenters import caseload as presenter
-from portal.services import carers, caseload, people, timeline
+from portal.services import carers, caseload, handover, people, timeline
 
 
 @bp.get("/")
@@ -42,7 +43,8 @@ def home() -> Response:
     else:
         response = make_response(render_template(
             "staff/home.html", flags=caseload.open_flags(current_user),
-            new_contributions=carers.count_new_contributions_for(current_user), **context))
+            new_contributions=carers.count_new_contributions_for(current_user),
+            handovers=handover.handovers_to_read(current_user), **context))
     response.vary.add("HX-Request")
     return response
 
@@ -56,3 +58,20 @@ def service_user_timeline(service_user_id: int) -> str:
         "staff/service_user_timeline.html", person=person, events=events,
         titles=presenter.SHORT_NAMES, latest_handover=timeline.latest_handover(events),
     )
+
+
+@bp.get("/handovers/<int:assignment_id>")
+@roles(*STAFF)
+def handover_note(assignment_id: int) -> str:
+    """A handover note for the new key worker, to read and confirm."""
+    assignment = handover.handover_to_read(current_user, assignment_id)
+    return render_template("staff/handover_note.html", assignment=assignment, person=assignment.service_user)
+
+
+@bp.post("/handovers/<int:assignment_id>")
+@roles(*STAFF)
+def confirm_handover_read(assignment_id: int) -> Response:
+    assignment = handover.confirm_read(current_user, assignment_id)
+    flash(_("Thank you. The handover for %(name)s is marked as read.", name=assignment.service_user.display_name),
+          "info")
+    return redirect_after_post(url_for("staff.home"))

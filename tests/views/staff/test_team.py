@@ -178,3 +178,32 @@ def test_the_team_view_uses_a_fixed_number_of_queries(app: Flask, team: Any, key
     with make.count_queries() as large:
         assert team_lead_client.get("/staff/team").status_code == 200
     assert large() == small()
+
+
+def test_the_new_key_worker_reads_the_handover_note_and_confirms_it(
+        app: Flask, team: Any, team_lead: Any, key_worker: Any, as_team_lead: PageRequest,
+        as_key_worker: PageRequest) -> None:
+    alex = factories.create_service_user(team, given_name="Alex", family_name="Morgan")
+    db.session.commit()
+    as_team_lead.post("staff.allocate_key_worker", _data=handover_form(key_worker), _expected_status=303,
+                      service_user_id=alex.id)
+    assignment = db.session.scalar(select(KeyWorkerAssignment))
+
+    home = as_key_worker.get("staff.home")
+    link = home.select_one("#handovers-to-read a")
+    assert (link.get_text(strip=True), link["href"]) == ("Alex Morgan", f"/staff/handovers/{assignment.id}")
+    note = as_key_worker.get("staff.handover_note", assignment_id=assignment.id)
+    assert "Alex likes texts before visits. Dog at home." in note.select_one("main").get_text()
+    # Nobody else may read it or confirm it
+    as_team_lead.get("staff.handover_note", _expected_status=404, assignment_id=assignment.id)
+    as_team_lead.post("staff.confirm_handover_read", _expected_status=404, assignment_id=assignment.id)
+
+    as_key_worker.post("staff.confirm_handover_read", _expected_status=303, _expected_redirect="/staff/",
+                       assignment_id=assignment.id)
+    db.session.refresh(assignment)
+    assert assignment.read_at is not None
+    assert as_key_worker.get("staff.home").select_one("#handovers-to-read") is None
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.record_type == "key_worker_assignment"))
+    assert list(actions) == ["handover_note_viewed", "handover_note_read"]
+    history = as_team_lead.get("staff.allocate_key_worker", service_user_id=alex.id).select_one(".portal-history")
+    assert f"Kim Keyworker read it on {TODAY.strftime('%-d %B %Y')}" in history.get_text()
