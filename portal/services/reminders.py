@@ -796,10 +796,10 @@ def record_delivery_receipt(provider: str, provider_id: str, status: DeliverySta
 
 def _apply_status(row: ReminderNotification, status: DeliveryStatus, now: datetime) -> bool:
     row.status_at = now
-    if status is DeliveryStatus.DELIVERED:
+    if status == DeliveryStatus.DELIVERED:
         row.status = NotificationStatus.DELIVERED
         return True
-    if status is DeliveryStatus.FAILED:
+    if status == DeliveryStatus.FAILED:
         row.status, row.reason = NotificationStatus.FAILED, "not_delivered"
         return True
     return False

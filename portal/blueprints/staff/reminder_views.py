@@ -9,8 +9,9 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.access import STAFF, roles
+from portal.blueprints.reminder_page import reminder_form
 from portal.blueprints.staff import bp
-from portal.forms.reminders import InPersonReminderForm, quiet_from_value, quiet_value
+from portal.forms.reminders import InPersonReminderForm, quiet_from_value
 from portal.htmx import redirect_after_post
 from portal.notify.rules import Choice
 from portal.presenters import reminders as present
@@ -30,13 +31,7 @@ def service_user_reminders(service_user_id: int) -> str:
 def record_reminder_choice(service_user_id: int) -> str | Response:
     """The service user tells their key worker (say, in a session) how they want reminders."""
     person = people.service_user_for_staff(current_user, service_user_id)
-    pref = reminders.preference(person)
-    contacts = reminders.contacts_of(person)
-    form = InPersonReminderForm(
-        data={"choice": pref.choice.value if pref else None, "quiet": quiet_value(reminders.quiet_hours_of(pref))},
-        mobile=contacts.mobile_display, email=contacts.email or "", default_quiet=reminders.default_quiet_hours(),
-        name=person.first_name,
-    )
+    form, contacts = reminder_form(person, InPersonReminderForm, name=person.first_name)
     if form.validate_on_submit():
         reminders.record_choice_given_in_person(current_user, person, Choice(form.choice.data or ""),
                                                 quiet_from_value(form.quiet.data or ""))
