@@ -1,4 +1,5 @@
-"""The reminders page, shared by service users (me) and carers: the same form, the same rules."""
+"""The reminders page, shared by service users (me) and carers: the same form, the same rules. Staff
+recording a choice told to them in person use the same form too (`reminder_form`)."""
 
 from __future__ import annotations
 
