@@ -59,11 +59,11 @@ def load_demo_data() -> int:
         StaffMember, {"name": "Priya Shah"}, profession="Mental health nurse", registration="NMC 12A3456B",
         team_id=team.id, user_id=account("key.worker@example.test", Role.KEY_WORKER).id,
     )
-    make(
+    tom = make(
         StaffMember, {"name": "Tom Okafor"}, profession="Occupational therapist", registration="HCPC OT12345",
         team_id=team.id, user_id=account("key.worker2@example.test", Role.KEY_WORKER).id,
     )
-    make(
+    helen = make(
         StaffMember, {"name": "Helen Brooks"}, profession="Social worker", registration="SWE SW123456",
         team_id=team.id, user_id=account("team.lead@example.test", Role.TEAM_LEAD).id,
     )
@@ -95,6 +95,7 @@ def load_demo_data() -> int:
     _demo_safety_plan(make, sam)
     _demo_goals_and_care_plan(make, sam, priya)
     _demo_caseload(make, sam, priya)
+    _demo_handover(make, sam, tom, priya, helen)
     _demo_reminders(make, sam)
     db.session.commit()
     return created
@@ -201,6 +202,25 @@ def _demo_caseload(make, sam: ServiceUser, priya: StaffMember) -> None:  # type:
 
     make(MeasureAssignment, {"service_user_id": sam.id, "instrument_id": "dialog"},
          due_on=date.today() + timedelta(days=7), assigned_by_id=priya.user_id)
+
+
+def _demo_handover(make, sam: ServiceUser, tom: StaffMember, priya: StaffMember,  # type: ignore[no-untyped-def]
+                   helen: StaffMember) -> None:
+    """Tom was Sam's key worker; Helen handed him over to Priya a month ago, and Priya has not yet
+    confirmed reading the handover note (issue 7)."""
+    from datetime import UTC, datetime
+
+    from portal.models import KeyWorkerAssignment
+
+    now = datetime.now(UTC)
+    make(KeyWorkerAssignment, {"service_user_id": sam.id, "key_worker_id": tom.id},
+         handover_on=date.today() - timedelta(days=400), handover_note="", recorded_by_id=helen.user_id,
+         recorded_at=now - timedelta(days=400), read_at=now - timedelta(days=400))
+    make(KeyWorkerAssignment, {"service_user_id": sam.id, "key_worker_id": priya.id},
+         previous_key_worker_id=tom.id, handover_on=date.today() - timedelta(days=30),
+         handover_note="Sam likes a text the day before a visit. He finds mornings hard.\n"
+                       "His mum Jo is his main support. The safety plan was reviewed with Tom in the summer.",
+         recorded_by_id=helen.user_id, recorded_at=now - timedelta(days=30))
 
 
 def _demo_reminders(make, sam: ServiceUser) -> None:  # type: ignore[no-untyped-def]
