@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -194,6 +194,7 @@ class TeamRow:
     nhs_number: str
     key_worker_id: int | None
     key_worker_name: str
+    handover_unread: bool = False  # the key worker has not confirmed reading their handover note
 
 
 @dataclass(frozen=True)
@@ -229,9 +230,14 @@ def team(user: User, *, search: str = "", key_worker: str = "", page: int = 1) -
     matching = db.session.scalar(select(func.count()).select_from(ServiceUser).where(*conditions)) or 0
     pages = max(1, math.ceil(matching / PAGE_SIZE))
     page = min(max(page, 1), pages)
+    unread = exists().where(
+        KeyWorkerAssignment.service_user_id == ServiceUser.id,
+        KeyWorkerAssignment.key_worker_id == ServiceUser.key_worker_id,
+        KeyWorkerAssignment.read_at.is_(None), KeyWorkerAssignment.handover_note != "",
+    )
     rows = db.session.execute(
         select(ServiceUser.id, ServiceUser.given_name, ServiceUser.preferred_name, ServiceUser.family_name,
-               ServiceUser.nhs_number, ServiceUser.key_worker_id, StaffMember.name)
+               ServiceUser.nhs_number, ServiceUser.key_worker_id, StaffMember.name, unread)
         .outerjoin(StaffMember, StaffMember.id == ServiceUser.key_worker_id)
         .where(*conditions)
         .order_by(case((ServiceUser.key_worker_id.is_(None), 0), else_=1), ServiceUser.family_name,
@@ -239,8 +245,8 @@ def team(user: User, *, search: str = "", key_worker: str = "", page: int = 1) -
         .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
     )
     return TeamPage(
-        rows=[TeamRow(id_, f"{preferred or given} {family}", nhs, kw_id, kw_name or "")
-              for id_, given, preferred, family, nhs, kw_id, kw_name in rows],
+        rows=[TeamRow(id_, f"{preferred or given} {family}", nhs, kw_id, kw_name or "", bool(not_read))
+              for id_, given, preferred, family, nhs, kw_id, kw_name, not_read in rows],
         matching=matching,
         without_key_worker=people.count_without_key_worker(user),
         key_workers=choices,

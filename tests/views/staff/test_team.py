@@ -189,6 +189,7 @@ def test_the_new_key_worker_reads_the_handover_note_and_confirms_it(
                       service_user_id=alex.id)
     assignment = db.session.scalar(select(KeyWorkerAssignment))
 
+    assert "Handover note not read yet" in as_team_lead.get("staff.team").select_one(f"#team-person-{alex.id}").get_text()
     home = as_key_worker.get("staff.home")
     link = home.select_one("#handovers-to-read a")
     assert (link.get_text(strip=True), link["href"]) == ("Alex Morgan", f"/staff/handovers/{assignment.id}")
@@ -203,6 +204,7 @@ def test_the_new_key_worker_reads_the_handover_note_and_confirms_it(
     db.session.refresh(assignment)
     assert assignment.read_at is not None
     assert as_key_worker.get("staff.home").select_one("#handovers-to-read") is None
+    assert "not read" not in as_team_lead.get("staff.team").select_one(f"#team-person-{alex.id}").get_text()
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.record_type == "key_worker_assignment"))
     assert list(actions) == ["handover_note_viewed", "handover_note_read"]
     history = as_team_lead.get("staff.allocate_key_worker", service_user_id=alex.id).select_one(".portal-history")
