@@ -401,9 +401,9 @@ def _current_scopes(link_ids: list[int]) -> dict[int, frozenset[str]]:
     return found
 
 
-def _recipients(people: Iterable[Person]) -> dict[Person, tuple[rules.Recipient, Contacts]]:
+def _recipients(recipients: Iterable[Person]) -> dict[Person, tuple[rules.Recipient, Contacts]]:
     """What the rules need to know about each person, in a few queries."""
-    wanted = set(people)
+    wanted = set(recipients)
     result: dict[Person, tuple[rules.Recipient, Contacts]] = {}
     models: tuple[tuple[str, type[ServiceUser] | type[Carer], Any], ...] = (
         (SERVICE_USER, ServiceUser, ContactPreference.service_user_id), (CARER, Carer, ContactPreference.carer_id))
