@@ -1,4 +1,4 @@
-"""The caseload (the staff home page) and a service user's timeline.
+"""The caseload (the staff home page), a service user's timeline, and handover notes to read.
 
 The caseload's search, filter, sort and page live in the query string: the same URL gives the
 whole page, or for an HTMX request just the list (``staff/_caseload.html``), which the page
