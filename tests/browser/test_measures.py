@@ -70,7 +70,7 @@ def test_reqol_without_javascript_with_the_support_page(no_js_phone: Page, live_
 
 def test_key_worker_sees_the_flag_and_the_measures_page(phone: Page, live_server: str, demo: Demo) -> None:
     sign_in(phone, live_server, "key.worker@example.test")
-    phone.get_by_role("link", name="Sam Taylor").first.click()
+    phone.locator("#caseload-results").get_by_role("link", name="Sam Taylor").click()  # not the handover note
     phone.get_by_role("link", name="Questionnaires and results").click()
     expect(phone.locator("h1")).to_contain_text("Questionnaires")
     assert_accessible(phone)
