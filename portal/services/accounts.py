@@ -108,6 +108,7 @@ def create_invitation(
     if role not in (Role.SERVICE_USER, Role.CARER):
         raise ValueError("Only service users and carers are invited this way")
     now = now or utcnow()
+    _replace_unused(created_by, normalise_email(email), role, service_user_id, carer_id, now)
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
     invitation = Invitation(
         code_hash=_hash_code(code),
@@ -124,6 +125,18 @@ def create_invitation(
     audit.record(created_by.id, "invitation_created", "invitation", invitation.id)
     db.session.commit()
     return NewInvitation(invitation, format_code(code))
+
+
+def _replace_unused(created_by: User, email: str, role: Role, service_user_id: int | None, carer_id: int | None,
+                    now: datetime) -> None:
+    """A new code for the same person and purpose replaces any earlier one not used yet (a lost
+    code), so only one works at a time."""
+    for earlier in db.session.scalars(select(Invitation).where(
+        Invitation.email == email, Invitation.role == role, Invitation.service_user_id == service_user_id,
+        Invitation.carer_id == carer_id, Invitation.used_at.is_(None), Invitation.expires_at > now,
+    )):
+        earlier.expires_at = now
+        audit.record(created_by.id, "invitation_replaced", "invitation", earlier.id)
 
 
 class InvitationProblem(Exception):

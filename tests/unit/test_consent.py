@@ -332,6 +332,8 @@ def test_a_lost_code_is_replaced_without_adding_the_carer_twice(app: Flask, serv
                                  email="KIM@example.test", days=7)
     assert first.created.code != second.created.code
     assert len(service_user.carer_links) == 1
+    with pytest.raises(accounts.InvitationProblem):  # only the newest code works
+        accounts.accept_invitation("kim@example.test", first.created.code, "a-long-enough-password")
     user = accounts.accept_invitation("kim@example.test", second.created.code, "a-long-enough-password")
     assert user.carer is service_user.carer_links[0].carer
 

@@ -129,3 +129,18 @@ def test_key_worker_cannot_invite_for_someone_else_s_service_user(app: Flask, ke
     as_key_worker.post("staff.invite", {"invitee": "service_user", "email": "x@example.test"},
                        _expected_status=404, service_user_id=other.id)
     assert db.session.scalar(select(Invitation)) is None
+
+
+def test_a_new_code_for_the_same_person_replaces_the_unused_one(app: Flask, key_worker) -> None:  # type: ignore[no-untyped-def]
+    person = factories.create_service_user(key_worker=key_worker, with_account=False)
+    other = factories.create_service_user(key_worker=key_worker, with_account=False)
+    lost = accounts.create_invitation(key_worker.user, "new.person@example.test", Role.SERVICE_USER,
+                                      service_user_id=person.id)
+    unrelated = accounts.create_invitation(key_worker.user, "someone.else@example.test", Role.SERVICE_USER,
+                                           service_user_id=other.id)
+    again = accounts.create_invitation(key_worker.user, "New.Person@example.test", Role.SERVICE_USER,
+                                       service_user_id=person.id)
+    with pytest.raises(accounts.InvitationProblem):
+        accounts.usable_invitation(lost.code, "new.person@example.test", utcnow())
+    assert accounts.usable_invitation(again.code, "new.person@example.test", utcnow()).id == again.invitation.id
+    assert accounts.usable_invitation(unrelated.code, "someone.else@example.test", utcnow())  # not touched
