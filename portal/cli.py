@@ -8,7 +8,7 @@ from flask import Flask, current_app
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
-    from portal.record.cli import sync
+    from portal.sync_cli import sync
 
     app.cli.add_command(sync)
     from portal.notify.cli import reminders

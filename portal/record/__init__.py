@@ -1,7 +1,8 @@
 """The clinical-record port, its adapters (LocalRecord, FhirRecord) and the outbox worker.
 
 ``record_from_config()`` picks the adapter from configuration (``RECORD_ADAPTER``).
-Nothing here imports Flask views; the worker and the inbound pull are plain functions.
+Nothing here imports Flask views or `portal/services`: the inbound use cases (what the portal does with what
+the record says) are in `portal/services/record_sync.py`, the commands in `portal/sync_cli.py`.
 """
 
 from __future__ import annotations

@@ -31,12 +31,26 @@ class QuestionnaireResponseSubmitted(TypedDict):
 class FlagRaised(TypedDict):
     flag_id: int
     nhs_number: str
-    reason: str
+    reason: str  # reqol_item6, dialog_personal_safety, carer_worry, or a trust's own signal
+    # "urgent" (seen the same working day) or "routine" (before the next contact); messages queued
+    # before tiers existed have none and are treated as urgent.
+    tier: NotRequired[Literal["urgent", "routine"]]
+    raised_at: NotRequired[str]
+
+
+FlagOutcome = Literal["spoke_with_person", "discussed_in_session", "passed_to_crisis_team", "no_action_needed"]
 
 
 class FlagAcknowledged(TypedDict):
+    """A flag closed by a member of staff with what was done. The Flag in the record stays active
+    until this arrives. (Messages queued before outcomes existed have none.)"""
+
     flag_id: int
     nhs_number: str
+    outcome: NotRequired[FlagOutcome]
+    outcome_note: NotRequired[str]  # required in the portal for "no_action_needed": the reason
+    closed_by_name: NotRequired[str]
+    closed_at: NotRequired[str]
 
 
 class GoalRating(TypedDict):

@@ -11,7 +11,7 @@ from portal.access import roles
 from portal.blueprints.admin import bp
 from portal.htmx import redirect_after_post
 from portal.models import Role
-from portal.record import sync
+from portal.services import record_sync as sync
 from portal.services.errors import NotFound
 
 

@@ -16,7 +16,7 @@ from portal.forms import messages
 from portal.forms.fields import RadioField
 from portal.forms.validators import Required
 from portal.htmx import redirect_after_post
-from portal.record import sync
+from portal.services import record_sync as sync
 from portal.services import people
 
 FIELD_LABELS = {

@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models import CarerDetailConflict, CarerLink, CarerRecordLink, OutboxMessage, PatientRecordSync, Role
 from portal.models.base import utcnow
 from portal.record import fhir_resources as fr
-from portal.record.sync import pull_due, pull_for_user, pull_patient, resolve_conflict
+from portal.services.record_sync import pull_due, pull_for_user, pull_patient, resolve_conflict
 from portal.record.worker import run
 from portal.services import outbox
 from tests import factories

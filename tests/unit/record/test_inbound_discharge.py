@@ -11,7 +11,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditEvent
 from portal.record import fhir_resources as fr
-from portal.record.sync import pull_patient
+from portal.services.record_sync import pull_patient
 from tests import factories
 
 

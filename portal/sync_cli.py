@@ -72,7 +72,7 @@ def _scheduled_pull(app: Any) -> Any:
         if time.monotonic() - last["at"] < 60:
             return
         last["at"] = time.monotonic()
-        from portal.record.sync import pull_due
+        from portal.services.record_sync import pull_due
 
         pull_due()
 
@@ -84,7 +84,7 @@ def _scheduled_pull(app: Any) -> Any:
 @with_appcontext
 def pull_command(limit: int) -> None:
     """Pull demographics and carers for service users not pulled recently."""
-    from portal.record.sync import pull_due
+    from portal.services.record_sync import pull_due
 
     click.echo(f"Pulled {pull_due(limit)} service users from the record.")
 
@@ -93,7 +93,7 @@ def pull_command(limit: int) -> None:
 @with_appcontext
 def status_command() -> None:
     """Print queue depth, failures and dead letters."""
-    from portal.record.sync import sync_health
+    from portal.services.record_sync import sync_health
 
     health = sync_health()
     click.echo(f"Adapter: {health.adapter}\nWaiting: {health.waiting} ({health.due_now} due now)\n"
