@@ -16,6 +16,7 @@ from portal import create_app
 from portal.extensions import db, limiter
 from portal.models import Base, Role, User
 from tests import factories
+from tests.medplum_engine import medplum_fhir  # noqa: F401  (a session fixture: Medplum's FHIR engine)
 from tests.pages import check_page
 
 
