@@ -15,6 +15,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app.config.from_mapping(load_config(config_name, overrides))
     Path(app.instance_path).mkdir(exist_ok=True)
     _init_jinja(app)
+    _init_trust_content(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_request_hooks(app)
@@ -42,6 +43,21 @@ def _init_jinja(app: Flask) -> None:
     from portal.templating import configure_jinja
 
     configure_jinja(app)
+
+
+def _init_trust_content(app: Flask) -> None:
+    """What a trust gives the portal is checked before it serves anyone: its crisis contacts, and
+    its copies of instrument content (a wrong file must never change a score silently)."""
+    from portal.config import ConfigError
+    from portal.crisis_contacts import init_crisis_contacts
+    from portal.instruments.definition import ContentMismatch, check_content_dir
+
+    init_crisis_contacts(app)
+    if content_dir := app.config.get("INSTRUMENT_CONTENT_DIR"):
+        try:
+            check_content_dir(content_dir)
+        except ContentMismatch as error:
+            raise ConfigError(f"PORTAL_INSTRUMENT_CONTENT_DIR: {error}") from error
 
 
 def _register_blueprints(app: Flask) -> None:

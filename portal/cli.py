@@ -14,6 +14,9 @@ def init_cli(app: Flask) -> None:
     from portal.notify.cli import reminders
 
     app.cli.add_command(reminders)
+    from portal.risk_cli import risk
+
+    app.cli.add_command(risk)
 
 
 @click.command("seed-demo")

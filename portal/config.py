@@ -41,8 +41,27 @@ class Config:
     # ReQoL-10 is licensed: offer it only where the trust holds a licence.
     REQOL_LICENSED = True
     INSTRUMENT_CONTENT_DIR = ""
+    # Crisis contacts shown on every page that offers help (portal/crisis_contacts.py): a JSON
+    # list of {"name", "phone", "text", "hours", "description", "url", "emergency"}; empty = the
+    # built-in list, whose local crisis line is a placeholder (production refuses to start with it).
+    CRISIS_CONTACTS: list[dict[str, Any]] = []
     # Per-trust safety thresholds (see portal/instruments/safety.py); empty = the defaults.
     SAFETY_THRESHOLDS: dict[str, int] = {}
+    # The risk pathway (portal/risk_rules.py, portal/services/risk.py, README "Worrying answers").
+    # Which answers reach staff and how soon: {"reqol_item6": {"1": "routine", ..., "4": "urgent"},
+    # "dialog_personal_safety": {"1": "urgent", "2": "urgent"}}; a signal given replaces its defaults.
+    RISK_TIERS: dict[str, dict[str, str | None]] = {}
+    # The team's working hours: {"days": ["mon", …], "opens": "09:00", "closes": "17:00",
+    # "timezone": "Europe/London", "closed_dates": ["2026-12-25"]}; empty = Mon-Fri 09:00-17:00.
+    TEAM_HOURS: dict[str, object] = {}
+    # An urgent flag not acknowledged within this many working hours goes to the duty worker and team lead.
+    RISK_ACKNOWLEDGE_WITHIN_HOURS = 4.0
+    # A routine flag still open after this many working days goes to the duty worker and team lead
+    # too (a safety net: routine is "before the next contact", which the portal does not know). 0: never.
+    RISK_ROUTINE_ACKNOWLEDGE_WITHIN_DAYS = 5.0
+    # Templates for "Something needs your attention in the portal" (README "Worrying answers").
+    NOTIFY_STAFF_SMS_TEMPLATE_ID = ""
+    NOTIFY_STAFF_EMAIL_TEMPLATE_ID = ""
     # When the caseload shows things as due, by name (services/caseload.py Windows), e.g.
     # {"measure_not_recent_months": 12, "goal_review_soon_days": 21}; empty = the defaults.
     CASELOAD_WINDOWS: dict[str, int] = {}
@@ -154,7 +173,18 @@ def _json_object(value: str) -> dict[str, Any]:
     return parsed
 
 
-_CASTS: dict[type, Any] = {bool: _bool, int: int, float: float, str: str, dict: _json_object}
+def _json_list(value: str) -> list[Any]:
+    """A setting such as ``PORTAL_CRISIS_CONTACTS='[{"name": "Samaritans", …}]'``."""
+    try:
+        parsed = json.loads(value)
+    except ValueError as error:
+        raise ConfigError(f"Not valid JSON: {value!r}") from error
+    if not isinstance(parsed, list):
+        raise ConfigError(f"Expected a JSON list like [{{\"name\": …}}], got {value!r}")
+    return parsed
+
+
+_CASTS: dict[type, Any] = {bool: _bool, int: int, float: float, str: str, dict: _json_object, list: _json_list}
 
 
 def load_config(name: str | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -174,8 +204,31 @@ def load_config(name: str | None = None, overrides: dict[str, Any] | None = None
     settings.update(overrides or {})
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    check_risk_settings(settings)
     check_safe(settings)
     return settings
+
+
+def check_risk_settings(settings: dict[str, Any]) -> None:
+    """Refuse to start with risk settings that are wrong, or that would show a person support and
+    tell them someone will see their answer when nobody is told."""
+    from portal.instruments import safety
+    from portal.risk_rules import working_hours_from
+
+    try:
+        tiers = safety.risk_tiers_from(settings.get("RISK_TIERS") or {})
+        thresholds = safety.thresholds_from(settings.get("SAFETY_THRESHOLDS") or {})
+        safety.check_settings(thresholds, tiers)
+        working_hours_from(settings.get("TEAM_HOURS") or {})
+        within = float(settings.get("RISK_ACKNOWLEDGE_WITHIN_HOURS", 4.0))
+        routine_days = float(settings.get("RISK_ROUTINE_ACKNOWLEDGE_WITHIN_DAYS", 5.0))
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"Risk settings (PORTAL_RISK_TIERS, PORTAL_SAFETY_THRESHOLDS, PORTAL_TEAM_HOURS): "
+                          f"{error}") from error
+    if not 0 < within <= 24 * 7:
+        raise ConfigError("PORTAL_RISK_ACKNOWLEDGE_WITHIN_HOURS must be more than 0 and at most 168 (working hours).")
+    if not 0 <= routine_days <= 60:
+        raise ConfigError("PORTAL_RISK_ROUTINE_ACKNOWLEDGE_WITHIN_DAYS must be 0 (never) to 60 working days.")
 
 
 def check_safe(settings: dict[str, Any]) -> None:
@@ -194,7 +247,8 @@ def check_safe(settings: dict[str, Any]) -> None:
     if settings.get("NOTIFY_CALLBACK_TOKEN") and len(str(settings["NOTIFY_CALLBACK_TOKEN"])) < 32:
         raise ConfigError("PORTAL_NOTIFY_CALLBACK_TOKEN must be a random value of 32 characters or more.")
     if settings.get("NOTIFIER") == "govuk_notify":
-        missing = [key for key in ("NOTIFY_API_KEY", "NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID")
+        missing = [key for key in ("NOTIFY_API_KEY", "NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID",
+                                   "NOTIFY_STAFF_SMS_TEMPLATE_ID", "NOTIFY_STAFF_EMAIL_TEMPLATE_ID")
                    if not settings.get(key)]
         if missing:
             names = ", ".join(f"PORTAL_{key}" for key in missing)

@@ -16,9 +16,10 @@ _NAV: dict[Role, list[tuple[str, Any]]] = {
                         ("me.measures_list", _l("Questionnaires")),
                         ("me.carers_list", _l("Carers"))],
     Role.CARER: [("carer.home", _l("Home")), ("carer.details", _l("Your details"))],
-    Role.KEY_WORKER: [("staff.home", _l("My caseload"))],
+    Role.KEY_WORKER: [("staff.home", _l("My caseload")), ("staff.duty", _l("Duty"))],
     Role.TEAM_LEAD: [
-        ("staff.home", _l("Team")), ("staff.team", _l("Key workers")), ("staff.team_report", _l("Report")),
+        ("staff.home", _l("Team")), ("staff.duty", _l("Duty")), ("staff.team", _l("Key workers")),
+        ("staff.team_report", _l("Report")),
     ],
     Role.ADMIN: [("admin.home", _l("Admin"))],
 }

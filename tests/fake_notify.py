@@ -28,7 +28,11 @@ SMS_TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 EMAIL_TEMPLATE_ID = "5a9c2f8e-1d3b-4c6a-9e7f-0b1d2c3e4f5a"
 INVITATION_SMS_TEMPLATE_ID = "0b6e1f4a-7c2d-4e8b-9a3f-5d1c2b3a4e6f"
 INVITATION_EMAIL_TEMPLATE_ID = "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b"
+STAFF_SMS_TEMPLATE_ID = "3c1f2e4d-6b5a-4c7e-8d9f-1a2b3c4d5e6f"
+STAFF_EMAIL_TEMPLATE_ID = "7d6c5b4a-3e2f-4a1b-9c8d-7e6f5a4b3c2d"
 PLACEHOLDERS = ("link", "stop_link")
+# Staff messages (the risk pathway) have no stop link: they are work messages.
+TEMPLATE_PLACEHOLDERS = {STAFF_SMS_TEMPLATE_ID: ("link",), STAFF_EMAIL_TEMPLATE_ID: ("link",)}
 UK_MOBILE = re.compile(r"^(\+44|0044|0)7\d{9}$")
 
 
@@ -79,15 +83,16 @@ def _check_token(header: str) -> tuple[int, dict[str, Any]] | None:
 
 
 def _validate(kind: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
-    templates = ((SMS_TEMPLATE_ID, INVITATION_SMS_TEMPLATE_ID) if kind == "sms"
-                 else (EMAIL_TEMPLATE_ID, INVITATION_EMAIL_TEMPLATE_ID))
+    templates = ((SMS_TEMPLATE_ID, INVITATION_SMS_TEMPLATE_ID, STAFF_SMS_TEMPLATE_ID) if kind == "sms"
+                 else (EMAIL_TEMPLATE_ID, INVITATION_EMAIL_TEMPLATE_ID, STAFF_EMAIL_TEMPLATE_ID))
     if body.get("template_id") not in templates:
         return error(400, "BadRequestError", "Template not found")
     if kind == "sms" and not UK_MOBILE.match(re.sub(r"\s", "", str(body.get("phone_number", "")))):
         return error(400, "ValidationError", "phone_number Not a UK mobile number")
     if kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", str(body.get("email_address", ""))):
         return error(400, "ValidationError", "email_address Not a valid email address")
-    missing = [p for p in PLACEHOLDERS if p not in (body.get("personalisation") or {})]
+    wanted = TEMPLATE_PLACEHOLDERS.get(str(body.get("template_id")), PLACEHOLDERS)
+    missing = [p for p in wanted if p not in (body.get("personalisation") or {})]
     if missing:
         return error(400, "BadRequestError", f"Missing personalisation: {', '.join(missing)}")
     return None

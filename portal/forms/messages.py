@@ -87,3 +87,12 @@ INVITATION_NEEDS_MOBILE = _l("Enter their UK mobile number to send a text messag
 INVITEE_HAS_NO_MOBILE = _l(
     "There is no UK mobile number on their record. Choose email, or give them the code yourself."
 )
+
+# The risk pathway (issue 13)
+CHOOSE_OUTCOME = _l("Choose what was done")
+ENTER_NO_ACTION_REASON = _l("Say why no action was needed")
+CHOOSE_HOW_TOLD = _l("Choose how you would like to be told")
+STAFF_NEEDS_MOBILE = _l("Enter your UK mobile number to be told by text message, like 07700 900 982")
+AWAY_NEEDS_START = _l("Enter the first day away, or leave both dates empty")
+AWAY_END_BEFORE_START = _l("The last day away must be on or after the first day away")
+CHOOSE_WORRY_URGENCY = _l("Say how urgent it feels")

@@ -292,3 +292,96 @@ def _parse_items(
             )
         )
     return tuple(items)
+
+
+# Checking a trust's replacement content -------------------------------------------------------
+
+BUILT_IN_LANGUAGE = "en"
+_CONTENT_FILE = re.compile(r"^(?P<id>[a-z0-9_]+)\.(?P<language>[a-z]{2,3}(-[A-Za-z0-9]{2,8})?)\.json$")
+
+
+class ContentMismatch(ValueError):
+    """A trust's content file would change how answers are stored or scored."""
+
+
+def built_in_instrument_ids() -> tuple[str, ...]:
+    content = files("portal.instruments").joinpath("content")
+    names = (entry.name for entry in content.iterdir() if entry.name.endswith(f".{BUILT_IN_LANGUAGE}.json"))
+    return tuple(sorted(name.split(".")[0] for name in names))
+
+
+def check_content_dir(content_dir: str | Path) -> list[Path]:
+    """Check every content file in a trust's folder against the built-in definition it replaces.
+
+    Wording may differ (that is the point of a licensed copy); the structure may not: the same
+    items (count, numbers and codes, scored or extra), the same option values, the same score for
+    each value (so the same scoring direction) and the same follow-up question. Raises
+    ``ContentMismatch`` naming the file and every difference; returns the files checked.
+    """
+    folder = Path(content_dir)
+    if not folder.is_dir():
+        raise ContentMismatch(f"PORTAL_INSTRUMENT_CONTENT_DIR {folder} is not a folder")
+    known = built_in_instrument_ids()
+    checked = []
+    for path in sorted(folder.glob("*.json")):
+        match = _CONTENT_FILE.match(path.name)
+        if match is None or match["id"] not in known:
+            raise ContentMismatch(
+                f"{path}: not a content file the portal knows; name it <instrument>.<language>.json "
+                f"with one of: {', '.join(known)} (e.g. reqol10.en.json)"
+            )
+        try:
+            replacement = parse_instrument(
+                json.loads(path.read_text(encoding="utf-8")), match["id"], match["language"], source=str(path)
+            )
+        except json.JSONDecodeError as error:
+            raise ContentMismatch(f"{path} is not valid JSON: {error}") from error
+        except ValueError as error:
+            raise ContentMismatch(str(error)) from error
+        built_in = load_instrument(match["id"], BUILT_IN_LANGUAGE)
+        if differences := structural_differences(built_in, replacement):
+            raise ContentMismatch(
+                f"{path} does not match the portal's {built_in.title} (scores would change), so the "
+                "portal will not start:\n  - " + "\n  - ".join(differences)
+            )
+        checked.append(path)
+    return checked
+
+
+def structural_differences(built_in: Instrument, replacement: Instrument) -> list[str]:
+    """Every way ``replacement`` would store or score answers differently, in plain words."""
+    differences = []
+    if len(built_in.items) != len(replacement.items):
+        differences.append(f"{len(replacement.items)} scored items instead of {len(built_in.items)}")
+    if len(built_in.extra_items) != len(replacement.extra_items):
+        differences.append(f"{len(replacement.extra_items)} extra items instead of {len(built_in.extra_items)}")
+    expected = {item.code: item for item in built_in.items + built_in.extra_items}
+    given = {item.code: item for item in replacement.items + replacement.extra_items}
+    for code in sorted(expected.keys() - given.keys()):
+        differences.append(f"item {code!r} (item {expected[code].number}) is missing")
+    for code in sorted(given.keys() - expected.keys()):
+        differences.append(f"item {code!r} (item {given[code].number}) is not an item of this questionnaire")
+    for code in [item.code for item in built_in.items + built_in.extra_items if item.code in given]:
+        differences.extend(_item_differences(expected[code], given[code]))
+    if (built_in.follow_up is None) != (replacement.follow_up is None):
+        differences.append("has a follow-up question" if replacement.follow_up else "has no follow-up question")
+    return differences
+
+
+def _item_differences(built_in: Item, replacement: Item) -> list[str]:
+    where = f"item {built_in.code!r}"
+    differences = []
+    if built_in.number != replacement.number:
+        differences.append(f"{where} is item {replacement.number} instead of item {built_in.number}")
+    if built_in.extra != replacement.extra:
+        differences.append(f"{where} is {'not ' if replacement.extra else ''}part of the total")
+    if built_in.values != replacement.values:
+        differences.append(f"{where} has option values {list(replacement.values)} instead of {list(built_in.values)}")
+    elif [o.score for o in built_in.options] != [o.score for o in replacement.options]:
+        differences.append(
+            f"{where} scores its options {[o.score for o in replacement.options]} instead of "
+            f"{[o.score for o in built_in.options]}"
+        )
+    if built_in.reverse != replacement.reverse:
+        differences.append(f"{where} is scored the other way round (reverse={str(replacement.reverse).lower()})")
+    return differences

@@ -9,6 +9,9 @@ from portal.models.handover import AssignmentSource, KeyWorkerAssignment
 from portal.models.invitation import Invitation
 from portal.models.measures import (
     CompletionMode,
+    FlagOutcome,
+    FlagSource,
+    FlagTier,
     MeasureAnswer,
     MeasureAssignment,
     MeasureDeferral,
@@ -43,6 +46,7 @@ from portal.models.reminders import (
     NotificationStatus,
     ReminderNotification,
 )
+from portal.models.risk import DutyShift, StaffNotification, StaffNotificationKind
 from portal.models.safety_plans import SAFETY_PLAN_STEPS, SafetyPlan, SafetyPlanDevice, SafetyPlanRevision
 from portal.models.sessions import CareSession, DialogPlusArea
 
@@ -84,6 +88,12 @@ __all__ = [
     "MeasureResponse",
     "ResponseStatus",
     "SafetyFlag",
+    "FlagOutcome",
+    "FlagSource",
+    "FlagTier",
+    "DutyShift",
+    "StaffNotification",
+    "StaffNotificationKind",
     "Carer",
     "CarerLink",
     "Invitation",

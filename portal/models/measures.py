@@ -12,8 +12,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.models.base import Base, utcnow
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+def _enum(cls: type[enum.Enum], name: str, length: int = 20) -> Enum:
+    return Enum(cls, name=name, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
 
 
 class ResponseStatus(enum.StrEnum):
@@ -99,16 +99,54 @@ class MeasureDeferral(Base):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class FlagTier(enum.StrEnum):
+    """How soon a member of staff must see a flag (trust setting ``RISK_TIERS``)."""
+
+    URGENT = "urgent"  # seen the same working day
+    ROUTINE = "routine"  # seen before the next contact
+
+
+class FlagSource(enum.StrEnum):
+    ANSWER = "answer"  # an answer to a questionnaire (``response_id``)
+    CARER = "carer"  # a carer's worry (``carer_contribution_id``)
+
+
+class FlagOutcome(enum.StrEnum):
+    """What the member of staff did (``portal/record/contract.py`` ``FlagOutcome``)."""
+
+    SPOKE_WITH_PERSON = "spoke_with_person"
+    DISCUSSED_IN_SESSION = "discussed_in_session"
+    PASSED_TO_CRISIS_TEAM = "passed_to_crisis_team"
+    NO_ACTION_NEEDED = "no_action_needed"  # with a reason (``outcome_note``)
+
+
 class SafetyFlag(Base):
-    """A worrying answer: a prompt for human follow-up, not a risk rating."""
+    """A worrying answer or a carer's worry: a prompt for human follow-up, not a risk rating.
+
+    Routed to a member of staff (``assignee``, ``portal/services/risk.py``), escalated while nobody
+    closes it (``escalation_stage``: 0 the assignee told, 1 the duty worker and team lead told,
+    2 the team lead told again and the flag at the top of the team's caseload), and closed with
+    what was done (``outcome``)."""
 
     __tablename__ = "safety_flag"
     __table_args__ = (UniqueConstraint("response_id", "reason"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     service_user_id: Mapped[int] = mapped_column(ForeignKey("service_user.id"), index=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("measure_response.id"))
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("measure_response.id"))
+    carer_contribution_id: Mapped[int | None] = mapped_column(ForeignKey("carer_contribution.id"), unique=True)
     reason: Mapped[str] = mapped_column(String(40))
+    tier: Mapped[FlagTier] = mapped_column(_enum(FlagTier, "flag_tier"), default=FlagTier.URGENT)
+    source: Mapped[FlagSource] = mapped_column(_enum(FlagSource, "flag_source"), default=FlagSource.ANSWER)
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"), index=True)
+    # Why the assignee: "key_worker", "duty_worker", "team_lead" (risk_rules.route).
+    routed_via: Mapped[str] = mapped_column(String(20), default="")
+    escalation_stage: Mapped[int] = mapped_column(default=0)
+    notified_at: Mapped[datetime | None]  # the assignee's message went
+    escalated_at: Mapped[datetime | None]  # stage 1: the duty worker and the team lead told
+    overdue_at: Mapped[datetime | None]  # stage 2: the team lead told again
     acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     acknowledged_at: Mapped[datetime | None]
+    outcome: Mapped[FlagOutcome | None] = mapped_column(_enum(FlagOutcome, "flag_outcome", 30))
+    outcome_note: Mapped[str] = mapped_column(Text, default="")

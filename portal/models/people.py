@@ -10,6 +10,7 @@ from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
+from portal.notify.rules import Channel
 
 
 class Role(enum.StrEnum):
@@ -103,6 +104,15 @@ class StaffMember(Base):
     profession: Mapped[str] = mapped_column(String(80))
     registration: Mapped[str] = mapped_column(String(40), default="")
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    # How they are told that something needs their attention (portal/services/risk.py): by email
+    # to their sign-in address, or by text to this mobile.
+    notify_by: Mapped[Channel] = mapped_column(
+        Enum(Channel, name="staff_notify_by", native_enum=False, length=10,
+             values_callable=lambda e: [m.value for m in e]), default=Channel.EMAIL)
+    mobile: Mapped[str] = mapped_column(String(20), default="")
+    # Away (leave, training): flags go to the duty worker instead. Both days included.
+    away_from: Mapped[date | None]
+    away_until: Mapped[date | None]
 
     user: Mapped[User | None] = relationship(back_populates="staff_member")
     team: Mapped[Team] = relationship()
@@ -110,6 +120,11 @@ class StaffMember(Base):
     @property
     def display_name(self) -> str:
         return self.name
+
+    def away_on(self, day: date) -> bool:
+        """Away that day (no end date: until they say they are back)."""
+        return self.away_from is not None and self.away_from <= day and (
+            self.away_until is None or day <= self.away_until)
 
 
 class ServiceUser(Base):

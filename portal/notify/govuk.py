@@ -36,7 +36,8 @@ class GovukNotifyNotifier:
     def __init__(self, api_key: str, sms_template_id: str, email_template_id: str, *,
                  base_url: str = "https://api.notifications.service.gov.uk", timeout: float = 10.0,
                  sms_sender_id: str = "", email_reply_to_id: str = "",
-                 invitation_sms_template_id: str = "", invitation_email_template_id: str = "") -> None:
+                 invitation_sms_template_id: str = "", invitation_email_template_id: str = "",
+                 staff_sms_template_id: str = "", staff_email_template_id: str = "") -> None:
         if not (api_key and sms_template_id and email_template_id):
             raise ValueError("GOV.UK Notify needs an API key and both template ids")
         self.client = NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
@@ -46,6 +47,10 @@ class GovukNotifyNotifier:
             (MessageKind.REMINDER, Channel.EMAIL): email_template_id,
             (MessageKind.INVITATION, Channel.SMS): invitation_sms_template_id,
             (MessageKind.INVITATION, Channel.EMAIL): invitation_email_template_id,
+            # "Something needs your attention in the portal" (portal/services/risk.py); without them
+            # staff messages are dead letters, and the start-up check refuses production.
+            (MessageKind.STAFF_ATTENTION, Channel.SMS): staff_sms_template_id,
+            (MessageKind.STAFF_ATTENTION, Channel.EMAIL): staff_email_template_id,
         }
         self.sms_sender_id = sms_sender_id or None
         self.email_reply_to_id = email_reply_to_id or None
@@ -59,6 +64,8 @@ class GovukNotifyNotifier:
             email_reply_to_id=config.get("NOTIFY_EMAIL_REPLY_TO_ID", ""),
             invitation_sms_template_id=config.get("NOTIFY_INVITATION_SMS_TEMPLATE_ID", ""),
             invitation_email_template_id=config.get("NOTIFY_INVITATION_EMAIL_TEMPLATE_ID", ""),
+            staff_sms_template_id=config.get("NOTIFY_STAFF_SMS_TEMPLATE_ID", ""),
+            staff_email_template_id=config.get("NOTIFY_STAFF_EMAIL_TEMPLATE_ID", ""),
         )
 
     def send(self, message: Message) -> Accepted:
@@ -76,7 +83,7 @@ class GovukNotifyNotifier:
                 response = self.client.send_email_notification(
                     email_address=message.to, template_id=template_id, personalisation=personalisation,
                     reference=message.reference, email_reply_to_id=self.email_reply_to_id,
-                    one_click_unsubscribe_url=message.unsubscribe_url,
+                    one_click_unsubscribe_url=message.unsubscribe_url or None,
                 )
         except APIError as error:
             raise _failure(error) from error

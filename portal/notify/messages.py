@@ -20,6 +20,7 @@ class MessageKind(enum.StrEnum):
 
     REMINDER = "reminder"
     INVITATION = "invitation"
+    STAFF_ATTENTION = "staff_attention"  # a flag needs a member of staff (portal/services/risk.py)
 
 
 SMS_TEMPLATE = (
@@ -47,12 +48,24 @@ INVITATION_EMAIL_TEMPLATE = (
     "This email does not contain the code. If you do not have it, ask the person who invited you.\n\n"
     "If you were not expecting this, you can ignore it. To stop messages from us: ((stop_link))"
 )
+# To staff, about a flag (urgent, escalated, or a daily digest of routine ones): never clinical
+# content, never a name; the link opens the sign-in page, then the flag or the duty page.
+STAFF_SMS_TEMPLATE = "Something needs your attention in the portal. Sign in to see it: ((link))"
+STAFF_EMAIL_SUBJECT = "Something needs your attention in the portal"
+STAFF_EMAIL_TEMPLATE = (
+    "Something needs your attention in the portal.\n\n"
+    "Sign in to see it: ((link))\n\n"
+    "You are getting this email because you work in the team. To be told by text message instead, "
+    "change how you are told in the portal."
+)
 PERSONALISATION_KEYS = ("link", "stop_link")
 FORBIDDEN_WORDS = ("mental health",)
 
 
 def render(channel: Channel, personalisation: Mapping[str, str], kind: MessageKind = MessageKind.REMINDER) -> str:
-    if kind is MessageKind.INVITATION:
+    if kind is MessageKind.STAFF_ATTENTION:
+        template = STAFF_SMS_TEMPLATE if channel is Channel.SMS else f"{STAFF_EMAIL_SUBJECT}\n\n{STAFF_EMAIL_TEMPLATE}"
+    elif kind is MessageKind.INVITATION:
         template = (INVITATION_SMS_TEMPLATE if channel is Channel.SMS
                     else f"{INVITATION_EMAIL_SUBJECT}\n\n{INVITATION_EMAIL_TEMPLATE}")
     else:

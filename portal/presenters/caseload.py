@@ -11,9 +11,10 @@ from flask_babel import ngettext
 
 from portal.instruments import dialog, reqol10
 from portal.services import measures, settings
-from portal.services.caseload import DUE, OVERDUE, URGENT, Attention, CaseloadRow
+from portal.services.caseload import DUE, ESCALATED, OVERDUE, URGENT, Attention, CaseloadRow
 
-TAG_CLASSES = {URGENT: "nhsuk-tag--red", OVERDUE: "nhsuk-tag--orange", DUE: "nhsuk-tag--yellow"}
+TAG_CLASSES = {ESCALATED: "nhsuk-tag--red", URGENT: "nhsuk-tag--red", OVERDUE: "nhsuk-tag--orange",
+               DUE: "nhsuk-tag--yellow"}
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,13 @@ def attention_text(item: Attention, titles: dict[str, str]) -> str:  # noqa: C90
         return _("No key worker")
     if code == "discharged":
         return _("Discharged on %(date)s", date=on)
+    if code == "safety_flag_overdue":
+        return ngettext("%(num)d urgent flag still open after the next working day",
+                        "%(num)d urgent flags still open after the next working day", item.count)
     if code == "safety_flag":
-        return ngettext("%(num)d answer to follow up", "%(num)d answers to follow up", item.count)
+        return ngettext("%(num)d urgent flag to follow up", "%(num)d urgent flags to follow up", item.count)
+    if code == "safety_flag_routine":
+        return ngettext("%(num)d routine flag to follow up", "%(num)d routine flags to follow up", item.count)
     if code == "sync_problem":
         return ngettext("%(num)d change not sent to the record", "%(num)d changes not sent to the record",
                         item.count)

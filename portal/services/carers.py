@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from portal import risk_rules
 from portal.extensions import db
 from portal.forms.validators import normalise_postcode, normalise_uk_phone
 from portal.models import (
@@ -29,7 +30,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from portal.services import accounts, audit, consent, outbox, people
+from portal.services import accounts, audit, consent, outbox, people, risk
 from portal.services.errors import NotAllowed, NotFound
 
 STALE_AFTER_MONTHS = 12
@@ -189,8 +190,13 @@ def change_consent(user: User, link: CarerLink, scopes: Iterable[consent.Scope |
 # Contributions -------------------------------------------------------------------------------
 
 def add_contribution(user: User, carer: Carer, service_user_id: int, parts: Mapping[str, str],
-                     private: Iterable[str] = (), *, wants_carers_assessment: bool = False) -> CarerContribution:
-    """A carer tells the team how things are. Never gated by consent: listening is always allowed."""
+                     private: Iterable[str] = (), *, wants_carers_assessment: bool = False,
+                     worry_tier: str | None = None) -> CarerContribution:
+    """A carer tells the team how things are. Never gated by consent: listening is always allowed.
+
+    A worry ("Is there anything you are worried about?") raises a flag, urgent or routine as the
+    carer chose (routine if they did not say), routed and escalated like a worrying answer
+    (``services/risk.py``): it reaches staff whatever the service user shares with the carer."""
     _check_is_own(user, carer)
     consent.link_for_carer(carer, service_user_id)  # they must care for this person
     private_parts = set(private)
@@ -207,6 +213,9 @@ def add_contribution(user: User, carer: Carer, service_user_id: int, parts: Mapp
     db.session.add(contribution)
     db.session.flush()
     audit.record(user.id, "carer_contribution_added", "carer_contribution", contribution.id)
+    if texts["worries"]:
+        person = db.session.get_one(ServiceUser, service_user_id)
+        risk.raise_carer_flag(user, person, contribution.id, worry_tier or risk_rules.ROUTINE)
     db.session.commit()
     return contribution
 

@@ -50,6 +50,7 @@ from portal.models import (
     StaffMember,
     User,
 )
+from portal.risk_rules import flag_order
 from portal.services import care_plans, carers, measures, outbox, people, settings
 
 PAGE_SIZE = 50
@@ -67,8 +68,9 @@ class Windows:
 
 DEFAULT_WINDOWS = Windows()
 
-# Severity: how urgent an item is. The list sorts by the worst item of each person.
-INFO, DUE, OVERDUE, URGENT = 0, 1, 2, 3
+# Severity: how urgent an item is. The list sorts by the worst item of each person. ESCALATED: an
+# urgent flag still open at the end of the next working day goes to the top (services/risk.py).
+INFO, DUE, OVERDUE, URGENT, ESCALATED = 0, 1, 2, 3, 4
 
 CATEGORIES = ("measures", "goals", "care_plan", "safety", "carers", "sync", "key_worker")
 SHOW_CHOICES = ("all", "attention", "overdue", "no_key_worker", *CATEGORIES[:-1], "discharged")
@@ -423,9 +425,13 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
     with_safety_plan = set(session.scalars(
         select(SafetyPlan.service_user_id).where(SafetyPlan.service_user_id.in_(ids))
     ))
-    open_flags = _counts(select(SafetyFlag.service_user_id, func.count())
-                         .where(SafetyFlag.service_user_id.in_(ids), SafetyFlag.acknowledged_at.is_(None))
-                         .group_by(SafetyFlag.service_user_id))
+    open_flags: dict[int, dict[str, int]] = defaultdict(lambda: {"urgent": 0, "routine": 0, "overdue": 0})
+    for su, tier, stage, count in session.execute(
+        select(SafetyFlag.service_user_id, SafetyFlag.tier, SafetyFlag.escalation_stage, func.count())
+        .where(SafetyFlag.service_user_id.in_(ids), SafetyFlag.acknowledged_at.is_(None))
+        .group_by(SafetyFlag.service_user_id, SafetyFlag.tier, SafetyFlag.escalation_stage)
+    ):
+        open_flags[su]["overdue" if stage >= 2 else tier.value] += int(count)
     new_contributions = _counts(
         select(CarerContribution.service_user_id, func.count())
         .where(CarerContribution.service_user_id.in_(ids), CarerContribution.acknowledged_at.is_(None))
@@ -454,8 +460,7 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
         items: list[Attention] = []
         if key_worker_id is None and discharged_on is None:
             items.append(Attention("no_key_worker", "key_worker", URGENT))
-        if open_flags.get(su):  # a safety flag is followed up even after discharge
-            items.append(Attention("safety_flag", "safety", URGENT, count=open_flags[su]))
+        items += flag_items(open_flags.get(su))  # a safety flag is followed up even after discharge
         if sync_problems.get(su):
             items.append(Attention("sync_problem", "sync", URGENT, count=sync_problems[su]))
         if discharged_on is not None:  # nothing else is due
@@ -484,6 +489,20 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
         rows.append(CaseloadRow(su, given, family, preferred, nhs_number, key_worker_id, key_worker_name or "",
                                 tuple(items)))
     return rows
+
+
+def flag_items(counts: Mapping[str, int] | None) -> list[Attention]:
+    """Open flags by how urgent they are: an urgent one still open after the next working day
+    first of all (``ESCALATED``), then urgent, then routine."""
+    counts = counts or {}
+    items = []
+    if counts.get("overdue"):
+        items.append(Attention("safety_flag_overdue", "safety", ESCALATED, count=counts["overdue"]))
+    if counts.get("urgent"):
+        items.append(Attention("safety_flag", "safety", URGENT, count=counts["urgent"]))
+    if counts.get("routine"):
+        items.append(Attention("safety_flag_routine", "safety", DUE, count=counts["routine"]))
+    return items
 
 
 def _counts(query: Select[*tuple[Any, ...]]) -> dict[int, int]:
@@ -529,16 +548,20 @@ class OpenFlag:
     display_name: str
     reason: str
     raised_at: datetime
+    tier: str = "urgent"
+    stage: int = 0
 
 
 def open_flags(user: User) -> list[OpenFlag]:
-    """Safety flags nobody has followed up yet, for everyone this member of staff may see."""
+    """Safety flags nobody has followed up yet, for everyone this member of staff may see: the
+    most escalated first, then urgent, then oldest (``risk_rules.flag_order``)."""
     rows = db.session.execute(
         select(SafetyFlag.id, SafetyFlag.service_user_id, ServiceUser.preferred_name, ServiceUser.given_name,
-               ServiceUser.family_name, SafetyFlag.reason, SafetyFlag.raised_at)
+               ServiceUser.family_name, SafetyFlag.reason, SafetyFlag.raised_at, SafetyFlag.tier,
+               SafetyFlag.escalation_stage)
         .join(ServiceUser, ServiceUser.id == SafetyFlag.service_user_id)
         .where(*_scope(user), SafetyFlag.acknowledged_at.is_(None))
-        .order_by(SafetyFlag.raised_at, SafetyFlag.id)
     )
-    return [OpenFlag(id_, su, f"{preferred or given} {family}", reason, raised_at)
-            for id_, su, preferred, given, family, reason, raised_at in rows]
+    flags = [OpenFlag(id_, su, f"{preferred or given} {family}", reason, raised_at, tier.value, stage)
+             for id_, su, preferred, given, family, reason, raised_at, tier, stage in rows]
+    return sorted(flags, key=lambda f: flag_order(f.stage, f.tier, f.raised_at, f.id))

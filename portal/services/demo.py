@@ -97,8 +97,19 @@ def load_demo_data() -> int:
     _demo_caseload(make, sam, priya)
     _demo_handover(make, sam, tom, priya, helen)
     _demo_reminders(make, sam)
+    _demo_duty_rota(make, team, tom, helen)
     db.session.commit()
     return created
+
+
+def _demo_duty_rota(make, team: Team, tom: StaffMember, helen: StaffMember) -> None:  # type: ignore[no-untyped-def]
+    """Tom is the team's duty worker for the next two weeks (issue 13): he sees the team's flags,
+    and gets those of anyone with no key worker (Alex) or whose key worker is away."""
+    from portal.models import DutyShift
+
+    for offset in range(14):
+        make(DutyShift, {"team_id": team.id, "duty_date": date.today() + timedelta(days=offset)},
+             staff_member_id=tom.id, recorded_by_id=helen.user_id)
 
 
 def _demo_carers(make, jo: Carer, jo_link: CarerLink, sam: ServiceUser) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
@@ -29,7 +29,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from portal.services import audit, outbox, settings
+from portal.services import audit, outbox, risk, settings
 from portal.services.errors import NotAllowed, NotFound
 
 INSTRUMENT_IDS = ("dialog", "reqol10")
@@ -156,8 +156,9 @@ def save_answer(user: User, response: MeasureResponse, item: Item, value: int | 
     answer.answered_at = response.updated_at = utcnow()
     # Only the answer just given can call for support: once shown, the next questions carry on.
     concern = _safety_check(response) if item.code in SAFETY_ITEM_CODES else safety.NO_CONCERN
-    if concern.flag_key_worker:
-        _raise_flags(user, response, concern.reasons)
+    if concern.tier is not None:  # every answer that shows support reaches staff (config.check_risk_settings)
+        for reason in concern.reasons:
+            risk.raise_answer_flag(user, response, reason, concern.tier)
     audit.record(user.id, "measure_answered", "measure_response", response.id)
     _tell_open_session(response)
     db.session.commit()
@@ -166,30 +167,11 @@ def save_answer(user: User, response: MeasureResponse, item: Item, value: int | 
 
 def _safety_check(response: MeasureResponse) -> safety.SafetyResponse:
     values = {number: a.value for number, a in answers_by_number(response).items()}
-    thresholds = settings.safety_thresholds()
+    thresholds, tiers = settings.safety_thresholds(), settings.risk_tiers()
     instrument = settings.instrument(response.instrument_id)
     if response.instrument_id == "reqol10":
-        return safety.check_reqol(values, thresholds, instrument)
-    return safety.check_dialog(values, thresholds, instrument)
-
-
-def _raise_flags(user: User, response: MeasureResponse, reasons: tuple[str, ...]) -> None:
-    for reason in reasons:
-        exists = db.session.scalar(
-            select(SafetyFlag.id).where(SafetyFlag.response_id == response.id, SafetyFlag.reason == reason)
-        )
-        if exists:
-            continue
-        flag = SafetyFlag(service_user_id=response.service_user_id, response_id=response.id, reason=reason)
-        db.session.add(flag)
-        db.session.flush()
-        outbox.enqueue(response.service_user_id, "flag.raised",
-                       {"flag_id": flag.id, "nhs_number": _nhs_number(response.service_user_id), "reason": reason})
-        audit.record(user.id, "safety_flag_raised", "safety_flag", flag.id)
-
-
-def _nhs_number(service_user_id: int) -> str:
-    return db.session.get_one(ServiceUser, service_user_id).nhs_number
+        return safety.check_reqol(values, thresholds, instrument, tiers)
+    return safety.check_dialog(values, thresholds, instrument, tiers)
 
 
 def unanswered_positions(response: MeasureResponse) -> list[int]:
@@ -213,6 +195,11 @@ def next_unanswered(response: MeasureResponse, after: int) -> int | None:
     then the person goes to check their answers, which is also where a "Change" link returns."""
     remaining = unanswered_positions(response)
     return next((p for p in remaining if p > after), next(iter(remaining), None))
+
+
+def safety_concern(response: MeasureResponse) -> safety.SafetyResponse:
+    """What the answers saved so far call for: the support page reads it (saving acts on it)."""
+    return _safety_check(response)
 
 
 # Submitting and correcting -------------------------------------------------------------------
@@ -417,30 +404,7 @@ def defer(user: User, person: ServiceUser, instrument_id: str, reason: str, unti
     return deferral
 
 
-# Safety flags for staff ---------------------------------------------------------------------
+# Safety flags for staff (portal/services/risk.py holds the risk pathway) ----------------------
 
 def open_flags(service_user_ids: list[int]) -> list[SafetyFlag]:
-    if not service_user_ids:
-        return []
-    return list(db.session.scalars(
-        select(SafetyFlag).where(SafetyFlag.service_user_id.in_(service_user_ids),
-                                 SafetyFlag.acknowledged_at.is_(None)).order_by(SafetyFlag.raised_at)
-    ))
-
-
-def open_flag(person: ServiceUser, flag_id: int) -> SafetyFlag:
-    flag = db.session.get(SafetyFlag, flag_id)
-    if flag is None or flag.service_user_id != person.id or flag.acknowledged_at is not None:
-        raise NotFound
-    return flag
-
-
-def acknowledge_flag(user: User, flag: SafetyFlag, now: datetime | None = None) -> None:
-    if flag.acknowledged_at is not None:
-        return
-    flag.acknowledged_by_id = user.id
-    flag.acknowledged_at = now or utcnow()
-    outbox.enqueue(flag.service_user_id, "flag.acknowledged",
-                   {"flag_id": flag.id, "nhs_number": _nhs_number(flag.service_user_id)})
-    audit.record(user.id, "safety_flag_acknowledged", "safety_flag", flag.id)
-    db.session.commit()
+    return risk.open_flags(service_user_ids)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
 
-from portal.instruments import gbo, reqol10
+from portal.instruments import gbo, reqol10, safety
 from portal.instruments.definition import Instrument, load_instrument
-from portal.instruments.safety import SafetyThresholds
+from portal.instruments.safety import RiskTiers, SafetyThresholds
+from portal.risk_rules import WorkingHours, working_hours_from
+from portal.risk_rules import working_days as risk_working_days
 
 
 def reqol_licensed() -> bool:
@@ -19,7 +23,21 @@ def instrument(instrument_id: str) -> Instrument:
 
 
 def safety_thresholds() -> SafetyThresholds:
-    return SafetyThresholds(**current_app.config.get("SAFETY_THRESHOLDS", {}))
+    return safety.thresholds_from(current_app.config.get("SAFETY_THRESHOLDS") or {})
+
+
+def risk_tiers() -> RiskTiers:
+    """Which answers reach staff, and how soon (checked at start-up: ``config.check_risk_settings``)."""
+    return safety.risk_tiers_from(current_app.config.get("RISK_TIERS") or {})
+
+
+def working_hours() -> WorkingHours:
+    return working_hours_from(current_app.config.get("TEAM_HOURS") or {})
+
+
+def acknowledge_within() -> timedelta:
+    """Working time an urgent flag may stay unacknowledged before the duty worker and team lead are told."""
+    return timedelta(hours=float(current_app.config.get("RISK_ACKNOWLEDGE_WITHIN_HOURS", 4.0)))
 
 
 def caseload_windows() -> dict[str, int]:
@@ -38,3 +56,10 @@ def gbo_reliable_change() -> int:
 
 def reqol_reliable_change() -> int:
     return int(current_app.config.get("REQOL_RELIABLE_CHANGE", reqol10.RELIABLE_CHANGE_DEFAULT))
+
+
+def routine_acknowledge_within() -> timedelta | None:
+    """Working time a routine flag may stay open before the duty worker and team lead are told (a
+    safety net: routine flags are seen before the next contact). None: never."""
+    days = float(current_app.config.get("RISK_ROUTINE_ACKNOWLEDGE_WITHIN_DAYS", 5))
+    return risk_working_days(working_hours(), days) if days > 0 else None

@@ -100,9 +100,11 @@ def timeline(person: ServiceUser) -> list[Event]:
             "wants_assessment": contribution.wants_carers_assessment}))
 
     for flag in session.scalars(select(SafetyFlag).where(SafetyFlag.service_user_id == person.id)):
-        events.append(Event(flag.raised_at, "flag_raised", {"reason": flag.reason}))
+        events.append(Event(flag.raised_at, "flag_raised", {"reason": flag.reason, "tier": flag.tier.value,
+                                                             "flag_id": flag.id}))
         if flag.acknowledged_at:
-            events.append(Event(flag.acknowledged_at, "flag_acknowledged", {"reason": flag.reason}))
+            events.append(Event(flag.acknowledged_at, "flag_acknowledged", {
+                "reason": flag.reason, "flag_id": flag.id, "outcome": flag.outcome.value if flag.outcome else ""}))
 
     plan = session.scalar(select(SafetyPlan).where(SafetyPlan.service_user_id == person.id))
     if plan is not None:

@@ -12,6 +12,7 @@ from portal.forms import messages
 from portal.forms.fields import BooleanField, EmailField, RadioField, StringField, TelField, TextAreaField
 from portal.forms.validators import Email, MaxLength, Required, UKPhone, UKPostcode
 from portal.models import CONTRIBUTION_PARTS, Carer, CarerLink, ContactMethod
+from portal.risk_rules import carer_tier
 
 
 class DetailsForm(FlaskForm):
@@ -91,6 +92,13 @@ class ContributionForm(FlaskForm):
     warning_signs_private = BooleanField(_l("Do not share this with the person I care for"))
     worries = TextAreaField(PART_LABELS["worries"], validators=[MaxLength(2000)])
     worries_private = BooleanField(_l("Do not share this with the person I care for"))
+    # A worry reaches a member of staff as a flag, urgent or routine as the carer says (issue 13).
+    worry_urgency = RadioField(
+        _l("How urgent does it feel?"),
+        choices=[SelectChoice("now", _l("I am worried about their safety now")),
+                 SelectChoice("next_appointment", _l("It can wait until their next appointment"))],
+        validators=[],
+    )
     wanted_from_team = TextAreaField(PART_LABELS["wanted_from_team"], validators=[MaxLength(2000)])
     wanted_from_team_private = BooleanField(_l("Do not share this with the person I care for"))
     own_needs = TextAreaField(PART_LABELS["own_needs"], validators=[MaxLength(2000)])
@@ -107,7 +115,16 @@ class ContributionForm(FlaskForm):
                 and not self.wants_carers_assessment.data:
             self.how_things_have_been.errors = [str(messages.ENTER_CONTRIBUTION)]
             return False
+        if (self.worries.data or "").strip() and not self.worry_urgency.data:
+            self.worry_urgency.errors = [str(messages.CHOOSE_WORRY_URGENCY)]
+            return False
         return True
+
+    def worry_tier(self) -> str | None:
+        """The tier the carer chose for their worry (None: no worry written)."""
+        if not (self.worries.data or "").strip():
+            return None
+        return carer_tier(str(self.worry_urgency.data))
 
     def parts(self) -> dict[str, str]:
         return {part: getattr(self, part).data or "" for part in CONTRIBUTION_PARTS}

@@ -11,6 +11,7 @@ from portal.blueprints.staff import (  # noqa: E402,F401
     record_views,
     reminder_views,
     report_views,
+    risk_views,
     safety_plan_views,
     team_views,
     views,

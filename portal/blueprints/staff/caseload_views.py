@@ -15,7 +15,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.access import STAFF, roles
-from portal.blueprints.staff import bp
+from portal.blueprints.staff import bp, risk_presenters
+from portal.blueprints.staff.risk_forms import OUTCOME_LABELS
 from portal.htmx import redirect_after_post, wants_fragment
 from portal.models import Role
 from portal.presenters import caseload as presenter
@@ -44,7 +45,7 @@ def home() -> Response:
         response = make_response(render_template(
             "staff/home.html", flags=caseload.open_flags(current_user),
             new_contributions=carers.count_new_contributions_for(current_user),
-            handovers=handover.handovers_to_read(current_user), **context))
+            handovers=handover.handovers_to_read(current_user), local_time=risk_presenters.local_time, **context))
     response.vary.add("HX-Request")
     return response
 
@@ -57,6 +58,7 @@ def service_user_timeline(service_user_id: int) -> str:
     return render_template(
         "staff/service_user_timeline.html", person=person, events=events,
         titles=presenter.SHORT_NAMES, latest_handover=timeline.latest_handover(events),
+        outcome_labels={outcome.value: label for outcome, label in OUTCOME_LABELS.items()},
     )
 
 

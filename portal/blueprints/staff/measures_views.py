@@ -1,5 +1,6 @@
 """Outcome measures for key workers: results and history, what is due, assigning, deferring,
-safety flags, and DIALOG completed together in session."""
+open safety flags (recording what was done is on the flag's page, ``risk_views``), and DIALOG
+completed together in session."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from wtforms import SelectChoice
 
 from portal.access import STAFF, roles
 from portal.blueprints import questionnaire
-from portal.blueprints.staff import bp
+from portal.blueprints.staff import bp, risk_presenters
 from portal.blueprints.staff.forms import AssignMeasureForm, DeferMeasureForm
 from portal.htmx import redirect_after_post
 from portal.models import CompletionMode
@@ -39,7 +40,7 @@ def _page(person, assign: AssignMeasureForm, defer: DeferMeasureForm, status: in
         "staff/service_user_measures.html", person=person, instruments=instruments,
         history={i.id: list(reversed(measures.history(person, i.id))) for i in instruments},
         due=measures.due_measures(person, date.today()), flags=measures.open_flags([person.id]),
-        assign_form=assign, defer_form=defer,
+        assign_form=assign, defer_form=defer, local_time=risk_presenters.local_time,
         form=assign if assign.errors else defer if defer.errors else None,
     ), status
 
@@ -75,15 +76,6 @@ def defer_measure(service_user_id: int):  # type: ignore[no-untyped-def]
         flash(_("Marked as not the right time."), "info")
         return redirect_after_post(_flow(person.id).url("service_user_measures"))
     return _page(person, assign, defer)
-
-
-@bp.post("/service-users/<int:service_user_id>/flags/<int:flag_id>/acknowledgement")
-@roles(*STAFF)
-def acknowledge_flag(service_user_id: int, flag_id: int) -> Response:
-    person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
-    measures.acknowledge_flag(current_user, measures.open_flag(person, flag_id))
-    flash(_("Marked as seen."), "info")
-    return redirect_after_post(_flow(person.id).url("service_user_measures"))
 
 
 @bp.post("/service-users/<int:service_user_id>/measures/dialog/session")

@@ -180,6 +180,7 @@ def test_contributing_views_with_a_private_part(app: Flask, carer, service_user,
     assert len(page.select("textarea")) == 6
     assert "Do not share this with Sam" in page.get_text()
     as_carer.post("carer.contribute", {"how_things_have_been": "Better", "worries": "Secret",
+                                       "worry_urgency": "next_appointment",
                                        "worries_private": "y", "wants_carers_assessment": "y"},
                   _expected_status=303, service_user_id=service_user.id)
     contribution = db.session.scalar(select(CarerContribution))

@@ -107,19 +107,21 @@ def test_worrying_reqol_answer_shows_support_at_once_and_flags_the_key_worker(
 
     home = as_key_worker.get("staff.home")
     assert "Sam Taylor" in home.select_one("#safety-flags").get_text()
-    as_key_worker.post("staff.acknowledge_flag", _expected_status=303,
-                       service_user_id=service_user.id, flag_id=flag.id)
+    # Issue 13: closing a flag records what was done (tests/views/staff/test_risk_pages.py).
+    as_key_worker.post("staff.acknowledge_flag", {"outcome": "spoke_with_person"}, _expected_status=303,
+                       flag_id=flag.id)
     db.session.refresh(flag)
-    assert flag.acknowledged_by_id == key_worker.user_id
+    assert flag.acknowledged_by_id == key_worker.user_id and flag.tier.value == "urgent"
     assert as_key_worker.get("staff.home").select_one("#safety-flags") is None
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "safety_flag_acknowledged"))
 
 
-def test_sometimes_shows_support_but_does_not_flag(as_service_user: PageRequest) -> None:
+def test_only_occasionally_shows_support_and_raises_a_routine_flag(as_service_user: PageRequest) -> None:
+    """Issue 13, fault 1: the support page says someone will see it, so someone must."""
     response_id = _start(as_service_user, "reqol10")
     result = _answer(as_service_user.client, response_id, 6, "1")
     assert "/support/" in result.headers["Location"]
-    assert db.session.scalar(select(SafetyFlag)) is None
+    assert db.session.scalar(select(SafetyFlag)).tier.value == "routine"
 
 
 def test_low_dialog_safety_rating_flags_the_key_worker(as_service_user: PageRequest) -> None:

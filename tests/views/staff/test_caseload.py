@@ -71,7 +71,7 @@ def test_every_kind_of_attention_is_shown(app: Flask, service_user: Any, key_wor
     def day(days: int) -> str:
         return (TODAY + timedelta(days=days)).strftime("%-d %b %Y")
 
-    assert "1 answer to follow up" in tags
+    assert "1 urgent flag to follow up" in tags
     assert "1 change not sent to the record" in tags
     assert f"DIALOG overdue since {day(-3)}" in tags
     assert f"ReQoL-10 can wait until {day(30)}" in tags
@@ -81,7 +81,7 @@ def test_every_kind_of_attention_is_shown(app: Flask, service_user: Any, key_wor
     assert "No safety plan" in tags
     assert "1 new message from a carer" in tags
     assert "Carer's details not confirmed in 12 months" in tags
-    assert tags[0] in ("1 answer to follow up", "1 change not sent to the record"), "most urgent first"
+    assert tags[0] in ("1 urgent flag to follow up", "1 change not sent to the record"), "most urgent first"
 
 
 def test_the_people_most_in_need_come_first_and_other_sorts_work(app: Flask, key_worker: Any,
@@ -219,7 +219,7 @@ def test_the_timeline_shows_the_history_and_is_audited(app: Flask, service_user:
     assert "Goal achieved: “Old goal”" in text
     assert "Care plan version 1 agreed" in text
     assert "Jo Taylor shared their views" in text
-    assert "Answer to follow up" in text
+    assert "Urgent: life not worth living (ReQoL)" in text
     assert events[0].startswith(TODAY.strftime("%-d %B %Y")), "newest first"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "service_user_viewed"))
     assert (event.actor_user_id, event.record_id) == (key_worker.user_id, service_user.id)
