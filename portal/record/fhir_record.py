@@ -373,7 +373,10 @@ class FhirRecord:
         self._write_unless_older(message_id, summary, self._older_message(message_id))
 
     def send_flag(self, message_id: int, payload: contract.FlagRaised) -> None:
-        self._transaction(message_id, [self._create(fr.flag(payload, self.systems))])
+        """The Flag, or its new tier when a later answer made it more urgent (the same ``flag_id``
+        raised again); never over a newer message's write, so a resent raise cannot reopen a closed flag."""
+        flag = fr.stamped(fr.flag(payload, self.systems), self.systems, message_id)
+        self._write_unless_older(message_id, flag, self._older_message(message_id))
 
     def clear_flag(self, message_id: int, payload: contract.FlagAcknowledged) -> None:
         current = self._by_identifier("Flag", self.systems("flag"), payload["flag_id"])
@@ -381,7 +384,8 @@ class FhirRecord:
             raise PermanentError(f"flag {payload['flag_id']} is not in the record")
         if current.get("status") == "inactive":
             return  # cleared already, perhaps by a try whose response was lost
-        cleared = fr.cleared_flag(current, payload, self.systems, datetime.now(UTC).isoformat(timespec="seconds"))
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        cleared = fr.stamped(fr.cleared_flag(current, payload, self.systems, now), self.systems, message_id)
         self._transaction(message_id, [self._replace(current, cleared)])
 
     def send_consent(self, message_id: int, payload: contract.ConsentChanged) -> None:

@@ -282,6 +282,28 @@ def test_a_goals_tenth_rating_sends_one_observation_and_no_transaction_is_over_t
         assert len(server.resources("Observation")) == 10 and len(server.resources("Goal")) == 1
 
 
+def test_a_flag_raised_again_more_urgent_is_updated_and_a_resent_raise_never_reopens_it(
+        app, fhir_server, record) -> None:
+    person = person_in_record(fhir_server)
+    raised = {"flag_id": 3, "nhs_number": person.nhs_number, "reason": "reqol_item6", "tier": "routine"}
+    first = send(person, "flag.raised", raised)
+    send(person, "flag.raised", {**raised, "tier": "urgent"})  # a later answer in the same response
+    assert run(record, FAST, once=True).delivered == 2
+    [flag] = fhir_server.resources("Flag")
+    assert "Urgent" in flag["code"]["text"]
+
+    send(person, "flag.acknowledged", {"flag_id": 3, "nhs_number": person.nhs_number,
+                                       "outcome": "spoke_with_person", "closed_by_name": "Priya Shah"})
+    assert run(record, FAST, once=True).delivered == 1
+    again = status_of(first.id)
+    again.status, again.next_attempt_at = OutboxStatus.PENDING, utcnow()
+    db.session.commit()
+    assert run(record, FAST, once=True).delivered == 1
+
+    [flag] = fhir_server.resources("Flag")
+    assert flag["status"] == "inactive" and "Urgent" in flag["code"]["text"]
+
+
 def test_an_acknowledged_flag_is_made_inactive(app, fhir_server, record) -> None:
     person = person_in_record(fhir_server)
     send(person, "flag.raised", {"flag_id": 3, "nhs_number": person.nhs_number, "reason": "reqol_item_6"})
