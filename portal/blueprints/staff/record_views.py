@@ -16,8 +16,8 @@ from portal.forms import messages
 from portal.forms.fields import RadioField
 from portal.forms.validators import Required
 from portal.htmx import redirect_after_post
-from portal.services import record_sync as sync
 from portal.services import people
+from portal.services import record_sync as sync
 
 FIELD_LABELS = {
     "name": _l("Name"), "relationship": _l("Relationship"), "phone": _l("Phone"), "mobile": _l("Mobile"),

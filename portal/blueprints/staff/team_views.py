@@ -21,8 +21,8 @@ from portal.forms.fields import DateField, RadioField, TextAreaField
 from portal.forms.validators import MaxLength, Required, today_or_before
 from portal.htmx import redirect_after_post, wants_fragment
 from portal.models import Role, ServiceUser
-from portal.services import record_sync as sync
 from portal.services import handover
+from portal.services import record_sync as sync
 from portal.services.errors import NotFound
 
 

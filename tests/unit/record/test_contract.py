@@ -121,4 +121,4 @@ def test_every_kind_is_delivered_by_both_adapters(app, fhir_server: FhirTestServ
 
     assert (result.delivered, result.dead) == (len(payloads[kind]), 0)
     if adapter == "fhir":
-        assert len(fhir_server.log) == len(payloads[kind]), "each message changed the FHIR server"
+        assert len(fhir_server.messages) == len(payloads[kind]), "each message changed the FHIR server"

@@ -1,5 +1,7 @@
-"""The fault test: 1,000 mixed messages while the record fails a third of requests and is down for a
-stretch. Afterwards every message has arrived exactly once, and each patient's in the order written."""
+"""The fault test: 1,000 mixed messages while the record fails a third of requests, refuses entries
+inside answers of 200, is down for a stretch and takes no more than 8 entries in a transaction.
+A refused entry makes a dead letter with a readable reason, never "delivered"; once an administrator
+retries them, every message has arrived exactly once, and each patient's in the order written."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import OutboxMessage, OutboxStatus
-from portal.record.worker import SyncSettings, run
+from portal.record.worker import SyncSettings, retry_dead_letter, run
 from portal.services import outbox
 from tests import factories
 from tests.fhir_server import FaultPlan, FhirTestServer
@@ -79,8 +81,8 @@ def quick_commits(app: Flask) -> Iterator[None]:
 
 def test_every_message_arrives_exactly_once_in_order_despite_faults_and_an_outage(app, quick_commits) -> None:
     faults = FaultPlan(error_500=0.10, too_many=0.06, timeout=0.02, timeout_seconds=0.15, drop=0.07,
-                       lose_response=0.08, seed=20261123)
-    with FhirTestServer(faults=faults) as server:
+                       lose_response=0.08, refuse_entry=0.01, busy_entry=0.03, seed=20261123)
+    with FhirTestServer(faults=faults, max_transaction_entries=8) as server:
         queues = []
         for n in range(PATIENTS):
             person = factories.create_service_user()
@@ -107,8 +109,26 @@ def test_every_message_arrives_exactly_once_in_order_despite_faults_and_an_outag
             if _waiting() == 0:
                 stop.set()
 
-        try:
+        def drain() -> None:
+            stop.clear()
             run(record, settings, stop=stop, between_batches=stop_when_drained)
+
+        try:
+            drain()
+            # Refused entries made dead letters (holding back what came after them for that patient), each
+            # with the server's reason and none of the personal data the server put in it.
+            dead = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.DEAD)).all()
+            assert dead, "some entries were refused"
+            for message in dead:
+                assert message.last_error.startswith("The record refused entry"), message.last_error
+                assert "error invalid at " in message.last_error and "injected refusal for" in message.last_error
+                assert not {"Sam", "9990010005", "1990-05-14"} & set(message.last_error.replace("'", " ").split())
+            refused = len(dead)
+            faults.refuse_entry = 0.0  # the trust fixes what the record refused; an administrator retries
+            for message in dead:
+                retry_dead_letter(message.id)
+            db.session.commit()
+            drain()
         finally:
             watchdog.cancel()
             record.close()
@@ -118,7 +138,7 @@ def test_every_message_arrives_exactly_once_in_order_despite_faults_and_an_outag
         assert _waiting() == 0, f"still waiting after {elapsed:.0f}s"
         assert db.session.scalar(select(func.count()).where(OutboxMessage.status == OutboxStatus.DEAD)) == 0
         # Exactly once: every message changed the record once, and no retry changed it again.
-        arrived = [int(value) for value in server.log]
+        arrived = server.messages
         assert sorted(arrived) == [message_id for message_id, _ in expected]
         # In order, per patient.
         by_key = dict(expected)
@@ -140,7 +160,8 @@ def test_every_message_arrives_exactly_once_in_order_despite_faults_and_an_outag
         assert {r["telecom"][-1]["value"] for r in server.resources("RelatedPerson")} == {"jo17@example.test"}
         failed = sum(count for fault, count in server.fault_counts.items() if fault != "ok")
         print(f"\nfault test: 1000 messages in {elapsed:.1f}s, {server.requests} requests, "
-              f"{failed} failed on purpose ({dict(sorted(server.fault_counts.items()))}), outage 1.5s")
+              f"{failed} failed on purpose ({dict(sorted(server.fault_counts.items()))}), outage 1.5s, "
+              f"{refused} dead letters retried")
         assert failed / server.requests > 0.25
 
 

@@ -23,6 +23,7 @@ from tests.unit.record.conftest import (
 )
 
 SYSTEMS = fr.Systems(IDENTIFIER_BASE)
+URN1, URN2, URN3 = (f"urn:uuid:00000000-0000-4000-8000-00000000000{n}" for n in (1, 2, 3))
 NHS = "9990010005"
 
 
@@ -37,14 +38,14 @@ def every_resource() -> list[dict]:
     dialog = dialog_payload(2, NHS)
     goal = goal_payload(3, NHS, ratings=3)
     built = [
-        fr.questionnaire_response(qr, SYSTEMS), *fr.score_observations(qr, SYSTEMS, "urn:uuid:1"),
-        fr.questionnaire_response(dialog, SYSTEMS), *fr.score_observations(dialog, SYSTEMS, "urn:uuid:2"),
-        fr.goal(goal, SYSTEMS), *fr.goal_ratings(goal, SYSTEMS, "urn:uuid:3"),
+        fr.questionnaire_response(qr, SYSTEMS), *fr.score_observations(qr, SYSTEMS, URN1),
+        fr.questionnaire_response(dialog, SYSTEMS), *fr.score_observations(dialog, SYSTEMS, URN2),
+        fr.goal(goal, SYSTEMS), *fr.goal_ratings(goal, SYSTEMS, URN3),
         fr.goal(goal_payload(4, NHS, status="stopped"), SYSTEMS),
         fr.goal(goal_payload(5, NHS, status="achieved"), SYSTEMS),
         fr.care_plan(care_plan_payload(6, NHS, [3, 4]), SYSTEMS),
         fr.session_summary(session_payload(7, NHS), SYSTEMS),
-        fr.flag({"flag_id": 8, "nhs_number": NHS, "reason": "reqol_item_6"}, SYSTEMS),
+        fr.flag({"flag_id": 8, "nhs_number": NHS, "reason": "reqol_item6", "tier": "routine"}, SYSTEMS),
         fr.consent(consent_payload(9, NHS, ["goals", "involvement"]), SYSTEMS),
         fr.consent(consent_payload(9, NHS, []), SYSTEMS),
         fr.related_person(carer_payload(9, NHS), SYSTEMS, None, {"name": "Jo Taylor", "phone": "01632960001",
@@ -78,18 +79,18 @@ def test_every_resource_names_the_patient_by_nhs_number() -> None:
 
 
 def test_reqol_total_is_an_observation_with_its_snomed_code() -> None:
-    [total] = fr.score_observations(reqol_payload(1, NHS), SYSTEMS, "urn:uuid:qr")
+    [total] = fr.score_observations(reqol_payload(1, NHS), SYSTEMS, URN1)
     assert total["code"]["coding"][0] == {"system": "http://snomed.info/sct", "code": "1091071000000100",
                                           "display": "ReQoL-10 total score"}
     assert total["valueInteger"] == 29
-    assert total["derivedFrom"] == [{"reference": "urn:uuid:qr"}]
+    assert total["derivedFrom"] == [{"reference": URN1}]
 
 
 def test_dialog_items_are_coded_by_item_code_not_screen_position() -> None:
     payload = dialog_payload(2, NHS)
     payload["answers"] = dict(reversed(list(payload["answers"].items())))  # shown in another order
     by_code = {o["code"]["coding"][0]["code"]: o["valueInteger"]
-               for o in fr.score_observations(payload, SYSTEMS, "urn:uuid:qr")}
+               for o in fr.score_observations(payload, SYSTEMS, URN1)}
     assert by_code["1037721000000104"] == payload["answers"]["personal_safety"]  # item 8
     assert by_code["1037701000000108"] == payload["answers"]["friendships"]  # item 6
     assert len(by_code) == 11
@@ -106,7 +107,7 @@ def test_dialog_means_and_more_help_travel_as_questionnaire_answers() -> None:
 def test_a_correction_is_amended_not_a_second_completed_response() -> None:
     payload = reqol_payload(11, NHS, version=3, supersedes_response_id=7, first_response_id=1)
     response = fr.questionnaire_response(payload, SYSTEMS)
-    [total] = fr.score_observations(payload, SYSTEMS, "urn:uuid:x")
+    [total] = fr.score_observations(payload, SYSTEMS, URN2)
     assert (response["status"], response["identifier"]["value"]) == ("amended", "1")  # the first version's
     assert (total["status"], total["identifier"][0]["value"]) == ("amended", "questionnaire-response-1-total")
     # A message queued before first_response_id existed is identified by its own id, as it was
@@ -118,7 +119,7 @@ def test_goal_ratings_use_the_gbo_code_and_status_maps_to_lifecycle() -> None:
     goal = goal_payload(3, NHS, status="stopped", ratings=2)
     resource = fr.goal(goal, SYSTEMS)
     assert (resource["lifecycleStatus"], resource["statusReason"]) == ("cancelled", "Moved away")
-    ratings = fr.goal_ratings(goal, SYSTEMS, "urn:uuid:goal")
+    ratings = fr.goal_ratings(goal, SYSTEMS, URN3)
     assert [r["code"]["coding"][0]["code"] for r in ratings] == ["959951000000108"] * 2
     assert [r["valueInteger"] for r in ratings] == [2, 3]
 
@@ -128,7 +129,7 @@ def test_goal_ratings_use_the_gbo_code_and_status_maps_to_lifecycle() -> None:
     (1, "1034351000000101"), (2, "1034361000000103"), (3, "1034371000000105"), (None, "959951000000108")])
 def test_a_goal_rating_is_coded_as_goal_1_2_or_3_where_known(position: int | None, code: str) -> None:
     goal = {**goal_payload(3, NHS), "position": position}
-    [rating] = fr.goal_ratings(goal, SYSTEMS, "urn:uuid:goal")
+    [rating] = fr.goal_ratings(goal, SYSTEMS, URN3)
     assert rating["code"]["coding"][0]["code"] == code
 
 
@@ -191,3 +192,50 @@ def test_the_record_knows_every_safety_plan_step_the_portal_has() -> None:
     from portal.models import SAFETY_PLAN_STEPS
 
     assert tuple(fr.SAFETY_PLAN_STEP_NAMES) == SAFETY_PLAN_STEPS
+
+
+@pytest.mark.parametrize(("instrument", "version"), [("reqol10", "ReQoL-10 English (UK)"), ("dialog", "1")])
+def test_published_questionnaires_validate_as_fhir_r4(instrument: str, version: str) -> None:
+    assert_valid_r4(fr.questionnaire(instrument, version, SYSTEMS))
+
+
+def test_questionnaire_canonicals_have_a_version_token_and_name_a_published_questionnaire() -> None:
+    payload = reqol_payload(1, NHS)
+    payload["instrument_version"] = "ReQoL-10 English (UK)"
+    response = fr.questionnaire_response(payload, SYSTEMS)
+    assert response["questionnaire"] == f"{IDENTIFIER_BASE}/Questionnaire/reqol10|reqol-10-english-uk"
+    published = fr.questionnaire("reqol10", "ReQoL-10 English (UK)", SYSTEMS)
+    assert f"{published['url']}|{published['version']}" == response["questionnaire"]
+    answered = {item["linkId"] for item in response["item"] if not item["linkId"].startswith("score.")}
+    assert answered <= {item["linkId"] for item in published["item"]}
+
+
+@pytest.mark.parametrize(("path", "value", "problem"), [
+    ("questionnaire", "https://example.org/Questionnaire/reqol10|ReQoL-10 English (UK)", "not a valid canonical"),
+    ("questionnaire", "reqol10", "not a valid canonical"),
+    ("identifier", {"system": "portal ids", "value": "1"}, "not an absolute URI"),
+    ("identifier", {"system": "https://example.org/id", "value": " 1"}, "spaces at either end"),
+    ("subject", {"reference": "Patient/has space"}, "not a reference"),
+    ("subject", {"reference": "urn:uuid:1"}, "not a reference"),
+])
+def test_malformed_canonicals_identifiers_and_references_are_caught_before_sending(
+        path: str, value: object, problem: str) -> None:
+    response = fr.questionnaire_response(reqol_payload(1, NHS), SYSTEMS)
+    response[path] = value
+    with pytest.raises(PermanentError, match=problem):
+        fr.validate(response)
+
+
+def test_a_flag_closed_with_an_outcome_keeps_it_in_the_record() -> None:
+    raised = fr.flag({"flag_id": 8, "nhs_number": NHS, "reason": "carer_worry", "tier": "urgent",
+                      "raised_at": "2026-11-30T10:00:00+00:00"}, SYSTEMS)
+    closed = fr.cleared_flag({**raised, "id": "5"}, {
+        "flag_id": 8, "nhs_number": NHS, "outcome": "no_action_needed", "outcome_note": "Spoke to carer, fine",
+        "closed_by_name": "Priya Shah", "closed_at": "2026-11-30T11:00:00+00:00"}, SYSTEMS, "2026-12-01T00:00:00+00:00")
+    assert closed["status"] == "inactive" and closed["period"] == {
+        "start": "2026-11-30T10:00:00+00:00", "end": "2026-11-30T11:00:00+00:00"}
+    [outcome] = [e for e in closed["extension"] if e["url"].endswith("flag-outcome")]
+    assert {part["url"]: part.get("valueCoding", {}).get("code") or part.get("valueString")
+            for part in outcome["extension"]} == {
+        "outcome": "no_action_needed", "note": "Spoke to carer, fine", "closedBy": "Priya Shah"}
+    assert "Urgent" in raised["code"]["text"]

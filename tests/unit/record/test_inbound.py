@@ -12,9 +12,9 @@ from portal.extensions import db
 from portal.models import CarerDetailConflict, CarerLink, CarerRecordLink, OutboxMessage, PatientRecordSync, Role
 from portal.models.base import utcnow
 from portal.record import fhir_resources as fr
-from portal.services.record_sync import pull_due, pull_for_user, pull_patient, resolve_conflict
 from portal.record.worker import run
 from portal.services import outbox
+from portal.services.record_sync import pull_due, pull_for_user, pull_patient, resolve_conflict
 from tests import factories
 from tests.fhir_server import FaultPlan, FhirTestServer
 from tests.unit.record.conftest import FAST, IDENTIFIER_BASE, carer_payload, fhir_record

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AssignmentSource, AuditEvent, KeyWorkerAssignment, OutboxMessage, RecordSyncProblem, Role
 from portal.record import contract
-from portal.services.record_sync import problems_for_team, pull_patient, registration_key
 from portal.record.worker import run
 from portal.services import handover
+from portal.services.record_sync import problems_for_team, pull_patient, registration_key
 from tests import factories
 from tests.unit.record.conftest import FAST
 

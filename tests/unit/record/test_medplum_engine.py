@@ -207,3 +207,19 @@ def test_max_transaction_entries_lowers_the_limit_for_conditional_transactions_o
     assert issues(four_conditional) == [("Transaction requires strict isolation but has too many entries", "")]
     assert three_conditional.status_code == 200
     assert four_plain.status_code == 200
+
+
+def test_a_conditional_reference_is_resolved_to_the_one_resource_it_names(fhir: httpx.Client) -> None:
+    made = fhir.post("Patient", json=patient())
+    by_identifier = f"Patient?identifier={NHS_NUMBER}|9000000009"
+
+    answer = fhir.post("", json=transaction(
+        {"resource": goal("1", by_identifier), "request": {"method": "POST", "url": "Goal"}}))
+    nobody = fhir.post("", json=transaction(
+        {"resource": goal("2", f"Patient?identifier={NHS_NUMBER}|9000000017"), "request": {"method": "POST",
+                                                                                         "url": "Goal"}}))
+
+    assert answer.status_code == 200, answer.text
+    [stored] = search(fhir, "Goal", identifier=f"{PORTAL_GOAL}|1")
+    assert stored["subject"]["reference"] == f"Patient/{made.json()['id']}"
+    assert nobody.status_code == 400 and search(fhir, "Goal", identifier=f"{PORTAL_GOAL}|2") == []

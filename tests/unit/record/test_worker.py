@@ -6,11 +6,12 @@ import random
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import CarerDetailConflict, CarerRecordLink, OutboxMessage, OutboxStatus
 from portal.models.base import utcnow
+from portal.record import fhir_resources as fr
 from portal.record.fhir_record import FhirRecord
 from portal.record.local import LocalRecord
 from portal.record.worker import SyncSettings, backoff_seconds, claim, deliver_one, retry_dead_letter, run
@@ -90,21 +91,48 @@ def test_a_correction_amends_the_same_response_and_observation_in_the_record(app
             fhir_server.resources("Observation")[0]["meta"]["versionId"]) == versions
 
 
+def test_a_correction_lands_even_when_the_first_version_never_reached_the_record(app, fhir_server, record) -> None:
+    # The record kept the first version's total (16, "final") but refused its QuestionnaireResponse.
+    person = person_in_record(fhir_server)
+    first = reqol_payload(41, person.nhs_number, scores={"total": 16, "clinical_range": True, "physical_health": 1})
+    refused = send(person, "questionnaire_response.submitted", first)
+    fhir_server.refuse = lambda resource: "refused" if resource["resourceType"] == "QuestionnaireResponse" else None
+    fhir_server.put(fr.score_observations(first, fr.Systems(IDENTIFIER_BASE), "Patient/1")[0])
+    assert run(record, FAST, once=True).dead == 1
+    fhir_server.refuse = None
+
+    corrected = reqol_payload(52, person.nhs_number, version=2, supersedes_response_id=41, first_response_id=41,
+                              scores={"total": 12, "clinical_range": True, "physical_health": 1})
+    outbox.enqueue(person.id, "questionnaire_response.submitted", corrected)
+    # An administrator gives the first up (marks it handled) rather than retrying it.
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == refused.id).values(status=OutboxStatus.DELIVERED))
+    db.session.commit()
+    assert run(record, FAST, once=True).delivered == 1
+
+    [response] = fhir_server.resources("QuestionnaireResponse")
+    [total] = fhir_server.resources("Observation")
+    assert (response["identifier"]["value"], response["status"]) == ("41", "amended")
+    assert (total["valueInteger"], total["status"]) == (12, "amended")
+    assert total["derivedFrom"] == [{"reference": f"QuestionnaireResponse/{response['id']}"}]
+
+
 def test_a_lost_response_is_retried_without_making_a_duplicate(app, fhir_server, record) -> None:
     person = person_in_record(fhir_server)
     message = send(person, "questionnaire_response.submitted", dialog_payload(42, person.nhs_number))
-    fhir_server.faults = FaultPlan(lose_response=1.0)
+    # The Questionnaire is published; then the first part of the response (12 entries: two parts) is
+    # kept by the server, but the portal never hears.
+    fhir_server.faults = FaultPlan(script=["ok", "lose_response"])
 
-    assert run(record, FAST, once=True).retried == 1  # the server kept it; the portal never heard
+    assert run(record, FAST, once=True).retried == 1
     assert len(fhir_server.resources("QuestionnaireResponse")) == 1
-    fhir_server.faults = FaultPlan()
+    assert len(fhir_server.resources("Observation")) == 7
     status_of(message.id).next_attempt_at = utcnow()
     db.session.commit()
     assert run(record, FAST, once=True).delivered == 1
 
     assert len(fhir_server.resources("QuestionnaireResponse")) == 1
     assert len(fhir_server.resources("Observation")) == 11
-    assert fhir_server.log == [str(message.id)]
+    assert fhir_server.log == [f"{message.id}-questionnaire", f"{message.id}-1", f"{message.id}-2"]
 
 
 def test_a_server_error_is_retried_later_with_backoff(app, fhir_server, record) -> None:
@@ -224,6 +252,58 @@ def test_changing_a_goal_updates_one_goal_and_adds_each_rating_once(app, fhir_se
     assert sorted(o["valueInteger"] for o in fhir_server.resources("Observation")) == [2, 3]
 
 
+def test_a_goals_tenth_rating_sends_one_observation_and_no_transaction_is_over_the_limit(app, record) -> None:
+    sizes: list[int] = []
+    with FhirTestServer(max_transaction_entries=8) as server:
+        person = person_in_record(server)
+
+        def rated(count: int) -> dict:
+            payload = goal_payload(7, person.nhs_number)
+            payload["ratings"] = [{"rating": n % 11, "rated_at": f"2026-10-{n + 1:02d}T10:00:00+00:00",
+                                   "rated_by": "service_user"} for n in range(count)]
+            return payload
+
+        original = server._transaction
+
+        def counting(bundle: dict, refuse_one: str = "") -> tuple:
+            sizes.append(len(bundle["entry"]))
+            return original(bundle, refuse_one)
+
+        server._transaction = counting  # type: ignore[method-assign]
+        record = FhirRecord(server.base_url, IDENTIFIER_BASE)
+        send(person, "goal.changed", rated(9))  # one message: the goal and nine ratings, sent in two parts
+        assert run(record, FAST, once=True).delivered == 1
+        assert sizes == [8, 2]
+        sizes.clear()
+        send(person, "goal.changed", rated(10))
+        assert run(record, FAST, once=True).delivered == 1
+
+        assert sizes == [1], "only the new rating went; the goal itself had not changed"
+        assert len(server.resources("Observation")) == 10 and len(server.resources("Goal")) == 1
+
+
+def test_a_flag_raised_again_more_urgent_is_updated_and_a_resent_raise_never_reopens_it(
+        app, fhir_server, record) -> None:
+    person = person_in_record(fhir_server)
+    raised = {"flag_id": 3, "nhs_number": person.nhs_number, "reason": "reqol_item6", "tier": "routine"}
+    first = send(person, "flag.raised", raised)
+    send(person, "flag.raised", {**raised, "tier": "urgent"})  # a later answer in the same response
+    assert run(record, FAST, once=True).delivered == 2
+    [flag] = fhir_server.resources("Flag")
+    assert "Urgent" in flag["code"]["text"]
+
+    send(person, "flag.acknowledged", {"flag_id": 3, "nhs_number": person.nhs_number,
+                                       "outcome": "spoke_with_person", "closed_by_name": "Priya Shah"})
+    assert run(record, FAST, once=True).delivered == 1
+    again = status_of(first.id)
+    again.status, again.next_attempt_at = OutboxStatus.PENDING, utcnow()
+    db.session.commit()
+    assert run(record, FAST, once=True).delivered == 1
+
+    [flag] = fhir_server.resources("Flag")
+    assert flag["status"] == "inactive" and "Urgent" in flag["code"]["text"]
+
+
 def test_an_acknowledged_flag_is_made_inactive(app, fhir_server, record) -> None:
     person = person_in_record(fhir_server)
     send(person, "flag.raised", {"flag_id": 3, "nhs_number": person.nhs_number, "reason": "reqol_item_6"})
@@ -259,6 +339,72 @@ def test_a_carer_change_merges_with_a_change_made_in_the_record(app, fhir_server
     assert (conflict.field, conflict.portal_value, conflict.record_value) == ("mobile", "07700900555", "07700900777")
     link = db.session.scalar(select(CarerRecordLink))
     assert link.version == merged["meta"]["versionId"] and link.snapshot["email"] == "jo.t@example.test"
+
+
+def test_an_older_carer_message_sent_again_never_puts_old_details_back(app, fhir_server, record) -> None:
+    person = person_in_record(fhir_server)
+    carer = factories.create_carer(person, name="Jo Taylor")
+    first = send(person, "related_person.updated", carer_payload(carer.id, person.nhs_number, mobile="07700900111"))
+    send(person, "related_person.updated", carer_payload(carer.id, person.nhs_number, mobile="07700900222"))
+    assert run(record, FAST, once=True).delivered == 2
+    snapshot = dict(db.session.scalar(select(CarerRecordLink)).snapshot)
+
+    # An administrator resends the first, older message (or it is processed late).
+    again = status_of(first.id)
+    again.status, again.next_attempt_at = OutboxStatus.PENDING, utcnow()
+    db.session.commit()
+    assert run(record, FAST, once=True).delivered == 1
+
+    [resource] = fhir_server.resources("RelatedPerson")
+    assert {t["value"] for t in resource["telecom"] if t.get("use") == "mobile"} == {"07700900222"}
+    db.session.expire_all()
+    assert db.session.scalar(select(CarerRecordLink)).snapshot == snapshot, "what the portal remembers stays newest"
+    assert db.session.scalars(select(CarerDetailConflict)).all() == []
+
+
+def test_a_refused_entry_inside_an_answer_of_200_is_a_dead_letter_with_a_readable_reason(
+        app, fhir_server, record) -> None:
+    person = person_in_record(fhir_server)
+    fhir_server.refuse = lambda resource: ("Invalid canonical format for 'Sam Taylor' on 2026-11-30"
+                                           if resource["resourceType"] == "Observation" else None)
+    message = send(person, "questionnaire_response.submitted", reqol_payload(5, person.nhs_number))
+
+    assert run(record, FAST, once=True).dead == 1
+
+    dead = status_of(message.id)
+    assert dead.status is OutboxStatus.DEAD and dead.delivered_at is None
+    assert dead.last_error == ("The record refused entry 2 (Observation): 400 Bad Request. "
+                               "error invalid at Observation.identifier: Invalid canonical format for \u2026 on [date]")
+    assert fhir_server.resources("QuestionnaireResponse") == [], "nothing of a refused transaction is kept"
+
+
+@pytest.mark.parametrize(("status", "outcome"), [("429 Too Many Requests", "retry"), ("503", "retry"),
+                                                  ("412 Precondition Failed", "retry"), ("404 Not Found", "dead"),
+                                                  ("", "dead")])
+def test_each_entry_status_decides_the_outcome(app, record, status: str, outcome: str) -> None:
+    import httpx
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json={"resourceType": "Bundle", "type": "searchset", "entry": []})
+        entries = [{"response": {"status": "201 Created"}}, {"response": {"status": status}}]
+        return httpx.Response(200, json={"resourceType": "Bundle", "type": "transaction-response",
+                                         "entry": entries})
+
+    person = factories.create_service_user()
+    record = FhirRecord("https://fhir.test/R4", IDENTIFIER_BASE, transport=httpx.MockTransport(answer))
+    message = send(person, "questionnaire_response.submitted", reqol_payload(6, person.nhs_number))
+    record._published.add("*")  # the Questionnaire is known to be there: one transaction of two entries
+
+    import portal.record.fhir_record as module
+    original = module.FhirRecord._publish_questionnaire
+    module.FhirRecord._publish_questionnaire = lambda self, *args: None  # type: ignore[method-assign]
+    try:
+        result = run(record, FAST, once=True)
+    finally:
+        module.FhirRecord._publish_questionnaire = original  # type: ignore[method-assign]
+    assert (result.retried, result.dead, result.delivered) == ((1, 0, 0) if outcome == "retry" else (0, 1, 0))
+    assert status_of(message.id).last_error.startswith("The record refused entry 2 (Observation)")
 
 
 def test_the_local_record_takes_every_kind(app) -> None:
