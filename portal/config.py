@@ -89,6 +89,9 @@ class Config:
     FHIR_SCOPE = ""
     FHIR_TIMEOUT_SECONDS = 10.0
     FHIR_CONNECT_TIMEOUT_SECONDS = 5.0
+    # The most entries in one transaction Bundle; larger messages go in ordered parts (ADR 3).
+    # 8 works with Medplum's atomic transactions; raise it only if the trust's server takes more.
+    FHIR_MAX_TRANSACTION_ENTRIES = 8
     FHIR_VERIFY_TLS = True
     FHIR_CA_BUNDLE = ""  # a PEM file of trusted CAs (e.g. the HSCN one); empty = the system's
     # The outbox worker (flask --app portal sync run).
@@ -227,6 +230,8 @@ def check_risk_settings(settings: dict[str, Any]) -> None:
                           f"{error}") from error
     if not 0 < within <= 24 * 7:
         raise ConfigError("PORTAL_RISK_ACKNOWLEDGE_WITHIN_HOURS must be more than 0 and at most 168 (working hours).")
+    if not 2 <= int(settings.get("FHIR_MAX_TRANSACTION_ENTRIES", 8)) <= 1000:
+        raise ConfigError("PORTAL_FHIR_MAX_TRANSACTION_ENTRIES must be 2 to 1000.")
     if not 0 <= routine_days <= 60:
         raise ConfigError("PORTAL_RISK_ROUTINE_ACKNOWLEDGE_WITHIN_DAYS must be 0 (never) to 60 working days.")
 

@@ -466,7 +466,7 @@ class FhirRecord:
             resource = fr.with_stamp(fr.related_person(data, self.systems, None, mine), self.systems, message_id)
             responses = self._transaction(message_id, [self._create(resource)])
             return _pushed(responses[0], resource, {})
-        if message_id <= fr.stamp_of(current, self.systems):
+        if message_id < fr.stamp_of(current, self.systems):  # equal: our own earlier try landed; merge as usual
             return CarerPush(str(current["id"]), _version_of(current), carers.record_values(current), {},
                              applied=False)
         merged = carers.merge(snapshot, mine, carers.record_values(current, fields))

@@ -60,7 +60,8 @@ class Systems:
 def validate(resource: Resource) -> Resource:
     """Check a resource against the FHIR R4 model for its type, and its canonicals, identifiers and
     references against what a strict server accepts (``check_wire_format``); PermanentError when it
-    is not valid."""
+    is not valid. Text is cleaned first (``clean_text``)."""
+    resource = clean_text(resource)
     try:
         model = get_fhir_model_class(resource["resourceType"])
         model.model_validate(resource)
@@ -70,6 +71,29 @@ def validate(resource: Resource) -> Resource:
     if problems:
         raise PermanentError(f"{resource['resourceType']} is not valid FHIR R4: {'; '.join(problems)}")
     return resource
+
+
+# Control characters FHIR strings may not hold (all but tab, line feed and carriage return), and the
+# byte-order mark, which Python does not count as white space but JavaScript servers (Medplum) do.
+_NOT_IN_FHIR_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+
+
+def clean_text(value: Any) -> Any:
+    """Text as FHIR takes it: control characters become spaces (text pasted from other software holds
+    them), and an element whose text is only white space is left out (then any element left empty), as
+    FHIR has no empty strings or elements.
+    Nothing a person wrote is lost: only characters no record can hold."""
+    if isinstance(value, str):
+        return _NOT_IN_FHIR_TEXT.sub(lambda m: "" if m.group() == "\ufeff" else " ", value)
+    if isinstance(value, list):
+        return [item for item in map(clean_text, value) if not _blank(item)]
+    if isinstance(value, dict):
+        return {key: item for key, item in ((k, clean_text(v)) for k, v in value.items()) if not _blank(item)}
+    return value
+
+
+def _blank(value: Any) -> bool:
+    return (isinstance(value, str) and not value.strip()) or value == {} or value == []
 
 
 # What fhir.resources lets through but servers refuse (Medplum: "Invalid canonical format").

@@ -16,7 +16,7 @@ server; the outbox worker (what ``flask sync run`` runs) drains the live server'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -42,7 +42,7 @@ from portal.notify.messages import STAFF_EMAIL_SUBJECT, STAFF_EMAIL_TEMPLATE
 from portal.record import worker
 from portal.record.fhir_record import FhirRecord
 from portal.services import risk, settings
-from tests.browser.conftest import DEMO_PASSWORD, Demo, Page, assert_accessible, expect, focused, sign_in
+from tests.browser.conftest import DEMO_PASSWORD, PHONE, Demo, Page, assert_accessible, expect, focused, sign_in
 from tests.fhir_server import FhirTestServer
 
 PRIYA = "key.worker@example.test"  # Sam's key worker
@@ -111,18 +111,31 @@ def record_flag(fhir: FhirTestServer, app: Flask, flag_id: int) -> dict[str, Any
     return flags[0]
 
 
-def outcome_in_record(flag: dict[str, Any]) -> str | None:
-    """The ``outcome`` code of the Flag's ``…/StructureDefinition/flag-outcome`` extension."""
+def outcome_in_record(flag: dict[str, Any]) -> dict[str, str]:
+    """The parts of the Flag's ``…/StructureDefinition/flag-outcome`` extension: the ``outcome``
+    code and whatever else it carries (who closed it, the note), by sub-extension url."""
+    parts: dict[str, str] = {}
     for extension in flag.get("extension", []):
         if not str(extension.get("url", "")).endswith("/StructureDefinition/flag-outcome"):
             continue
         for part in extension.get("extension", []):
-            if part.get("url") == "outcome":
-                coding = part.get("valueCoding") or next(
-                    iter((part.get("valueCodeableConcept") or {}).get("coding", [])), {}
-                )
-                return part.get("valueCode") or coding.get("code")
-    return None
+            coding = part.get("valueCoding") or next(
+                iter((part.get("valueCodeableConcept") or {}).get("coding", [])), {}
+            )
+            parts[part.get("url", "")] = part.get("valueCode") or coding.get("code") or part.get("valueString", "")
+    return parts
+
+
+def assert_closed_in_record(app: Flask, fhir: FhirTestServer, flag_id: int, between: tuple[datetime, datetime]) -> None:
+    """The Flag in the record is inactive, ended when Priya recorded what was done, with her outcome."""
+    drain_outbox(app, fhir)
+    in_record = record_flag(fhir, app, flag_id)
+    assert in_record["status"] == "inactive", (in_record, flag_messages_in_outbox(app, flag_id))
+    outcome = outcome_in_record(in_record)
+    assert outcome.get("outcome") == "spoke_with_person", in_record
+    assert outcome.get("closedBy") == "Priya Shah", in_record
+    ended = datetime.fromisoformat(in_record["period"]["end"])
+    assert between[0] - timedelta(seconds=1) <= ended <= between[1] + timedelta(seconds=1), in_record
 
 
 def run_scheduler(app: Flask, now: datetime) -> None:
@@ -277,7 +290,7 @@ def record_spoke_with_them_by_keyboard(page: Page, live_server: str, flag_id: in
 
 
 def test_sams_worrying_answer_reaches_priya_then_the_duty_worker_and_the_record_shows_what_was_done(
-    phone: Page, new_page: Any, live_server: str, live_app: Flask, demo: Demo, fhir: FhirTestServer
+    phone: Page, new_page: Callable[..., Page], live_server: str, live_app: Flask, demo: Demo, fhir: FhirTestServer
 ) -> None:
     app, hours = live_app, team_hours(live_app)
     # Given Sam on ReQoL-10 question 6, on his phone
@@ -290,6 +303,8 @@ def test_sams_worrying_answer_reaches_priya_then_the_duty_worker_and_the_record_
     # When he answers "Sometimes" and presses Continue
     before = now_utc()
     phone.get_by_label("Sometimes", exact=True).check()
+    # (The autosave is let finish first: pressing Continue while it is in flight is its own test, below.)
+    expect(phone.locator("#save-status")).to_contain_text("Your answer is saved")
     phone.get_by_role("button", name="Continue").click()
     expect(phone.locator("h1")).to_have_text("Thank you for telling us")
     after = now_utc()
@@ -297,12 +312,13 @@ def test_sams_worrying_answer_reaches_priya_then_the_duty_worker_and_the_record_
     # appointment ("Sometimes" is routine by default), with the 24/7 options first when the team is closed
     said = notices(app, demo, "routine", [before, after], for_carer=False)
     main = phone.locator("main").inner_text()
-    assert any(sentence in main for sentence in said), f"none of {said} in the support page:\n{main}"
+    sentence = next((sentence for sentence in said if sentence in main), None)
+    assert sentence, f"none of {said} in the support page:\n{main}"
     flag = the_only_open_flag(app, demo)
     assert (flag.tier, flag.assignee, flag.routed_via) == ("routine", "Priya Shah", "key_worker")
     if not hours.is_open(after):
         expect(phone.locator("#who-will-see")).to_contain_text("Your care team is closed now")
-        assert main.index("day and night") < main.index(next(iter(said))[:20])
+        assert main.index("day and night") < main.index(sentence)
     expect(phone.locator("main a[href^='tel:']").first).to_be_visible()
     assert_accessible(phone)
     # And the Flag is in the record, active
@@ -340,7 +356,7 @@ def test_sams_worrying_answer_reaches_priya_then_the_duty_worker_and_the_record_
     assert flag_state(app, flag.id) == (None, None, 1)
 
     # When Priya follows her message, signs in, and opens the flag from the duty page
-    priya = new_page(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    priya = new_page(**PHONE)
     sign_in_from_message(priya, live_server, to_priya, PRIYA)
     row = priya.locator(f"#flag-{flag.id}")
     expect(row).to_contain_text("Sam Taylor")
@@ -353,14 +369,51 @@ def test_sams_worrying_answer_reaches_priya_then_the_duty_worker_and_the_record_
     expect(priya.locator("h1")).to_contain_text("Life not worth living")
     assert_accessible(priya)
     # And records, with the keyboard only, that she spoke with him
+    recorded_from = now_utc()
     record_spoke_with_them_by_keyboard(priya, live_server, flag.id)
+    recorded_by = now_utc()
     # Then the flag is closed with what was done, by her
     assert flag_state(app, flag.id) == ("spoke_with_person", PRIYA, 1)
     # And the Flag in the record is closed with it
-    drain_outbox(app, fhir)
-    in_record = record_flag(fhir, app, flag.id)
-    assert in_record["status"] == "inactive", (in_record, flag_messages_in_outbox(app, flag.id))
-    assert outcome_in_record(in_record) == "spoke_with_person", in_record
+    assert_closed_in_record(app, fhir, flag.id, (recorded_from, recorded_by))
+
+
+def test_choosing_an_answer_and_pressing_continue_at_once_never_shows_an_error(
+    phone: Page, live_server: str, demo: Demo
+) -> None:
+    """Sam taps an answer and then Continue before the autosave has come back (a quick tap, a slow
+    phone signal): the autosave and the Continue reach the server together. Both must save the
+    answer; neither may fail. The autosave is held in the browser until Continue is sent, then both
+    go, on every question of ReQoL-10 (question 6 among them)."""
+    sign_in(phone, live_server, "service.user@example.test")
+    phone.goto(f"{live_server}/me/measures")
+    phone.get_by_role("button", name="Start Recovering Quality of Life (ReQoL-10)").click()
+    expect(phone).to_have_url(re.compile(r"/questions/\d+$"))
+    questions = re.sub(r"/questions/\d+$", "/questions/", phone.url)
+    held: list[Any] = []
+    statuses: list[tuple[str, int]] = []
+
+    def autosave_waits_for_continue(route: Any) -> None:
+        if route.request.method == "POST" and route.request.headers.get("hx-request"):
+            held.append(route)
+            return
+        while held:
+            held.pop().continue_()
+        route.continue_()
+
+    phone.route(re.compile(r"/questions/\d+$"), autosave_waits_for_continue)
+    phone.on(
+        "response",
+        lambda r: statuses.append((f"{r.request.method} {r.url}", r.status)) if r.request.method == "POST" else None,
+    )
+    for position in range(1, 12):
+        phone.goto(f"{questions}{position}")
+        phone.locator("input[name=answer]").nth(1).check()  # the second answer: "Only occasionally" on 6
+        phone.get_by_role("button", name="Continue").click()
+        phone.wait_for_load_state("load")
+        expect(phone.locator("h1")).not_to_have_text("Internal Server Error")
+    phone.wait_for_timeout(200)  # the last autosave's answer
+    assert [s for s in statuses if s[1] >= 500] == [], statuses
 
 
 # 2. Jo's urgent worry ----------------------------------------------------------------------------------
@@ -396,7 +449,7 @@ def test_after_an_urgent_worry_jo_is_shown_crisis_options(
 
 
 def test_jos_urgent_worry_reaches_priya_at_once_then_the_duty_worker_and_the_record_shows_what_was_done(
-    phone: Page, new_page: Any, live_server: str, live_app: Flask, demo: Demo, fhir: FhirTestServer
+    phone: Page, new_page: Callable[..., Page], live_server: str, live_app: Flask, demo: Demo, fhir: FhirTestServer
 ) -> None:
     app, hours = live_app, team_hours(live_app)
     # Given Jo, Sam's mother, on her phone
@@ -442,19 +495,18 @@ def test_jos_urgent_worry_reaches_priya_at_once_then_the_duty_worker_and_the_rec
         assert message.goes_to == f"/staff/flags/{flag.id}"
 
     # When Priya follows her message to the flag, reads Jo's worry, and records that she spoke with Sam
-    priya = new_page(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    priya = new_page(**PHONE)
     sign_in_from_message(priya, live_server, to_priya, PRIYA)
     expect(priya.locator("h1")).to_contain_text("A carer's worry")
     expect(priya.locator("main")).to_contain_text(JOS_WORRY)
     assert_accessible(priya)
+    recorded_from = now_utc()
     record_spoke_with_them_by_keyboard(priya, live_server, flag.id)
+    recorded_by = now_utc()
     assert_accessible(priya)  # the duty page
     # Then the flag is closed with what was done, and so is the Flag in the record
     assert flag_state(app, flag.id) == ("spoke_with_person", PRIYA, 1)
-    drain_outbox(app, fhir)
-    in_record = record_flag(fhir, app, flag.id)
-    assert in_record["status"] == "inactive", (in_record, flag_messages_in_outbox(app, flag.id))
-    assert outcome_in_record(in_record) == "spoke_with_person", in_record
+    assert_closed_in_record(app, fhir, flag.id, (recorded_from, recorded_by))
 
 
 def test_the_demo_data_starts_with_no_flags(live_app: Flask, demo: Demo) -> None:

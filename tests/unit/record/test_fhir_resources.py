@@ -239,3 +239,13 @@ def test_a_flag_closed_with_an_outcome_keeps_it_in_the_record() -> None:
             for part in outcome["extension"]} == {
         "outcome": "no_action_needed", "note": "Spoke to carer, fine", "closedBy": "Priya Shah"}
     assert "Urgent" in raised["code"]["text"]
+
+
+def test_text_is_cleaned_of_what_no_record_can_hold_and_blank_elements_are_left_out() -> None:
+    goal = goal_payload(3, NHS, text="Football on Saturdays\vwith Dan\x01", status="stopped")
+    goal["stop_reason"] = "\ufeff "
+    resource = fr.goal(goal, SYSTEMS)
+    assert resource["description"]["text"] == "Football on Saturdays with Dan "
+    assert "statusReason" not in resource
+    summary = fr.session_summary({**session_payload(7, NHS), "key_worker_name": " "}, SYSTEMS)
+    assert "author" not in summary
