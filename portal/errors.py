@@ -30,4 +30,8 @@ def _http_error(error: HTTPException) -> tuple[str, int]:
 
 def _server_error(error: Exception) -> tuple[str, int]:
     current_app.logger.exception("Unhandled error")
+    # A failed flush leaves the session unusable; the page (its header reads the signed-in user) needs it.
+    from portal.extensions import db
+
+    db.session.rollback()
     return render_template("errors/500.html"), 500

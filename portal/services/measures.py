@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.instruments import dialog, reqol10, safety
@@ -138,7 +139,21 @@ def answers_by_number(response: MeasureResponse) -> dict[int, MeasureAnswer]:
 
 def save_answer(user: User, response: MeasureResponse, item: Item, value: int | None,
                 more_help: bool | None = None) -> safety.SafetyResponse:
-    """Save one answer (or part of it) at once; raise a safety flag when an answer calls for one."""
+    """Save one answer (or part of it) at once; raise a safety flag when an answer calls for one.
+
+    Two saves of the same answer can race (the autosave of a choice and Continue pressed at once):
+    both read "no answer yet" and insert. The loser's insert breaks the unique key; it then reads
+    again and saves over the winner's row, so both land and neither is an error."""
+    try:
+        return _save_answer(user, response, item, value, more_help)
+    except IntegrityError:
+        db.session.rollback()
+        db.session.refresh(response)
+        return _save_answer(user, response, item, value, more_help)
+
+
+def _save_answer(user: User, response: MeasureResponse, item: Item, value: int | None,
+                 more_help: bool | None) -> safety.SafetyResponse:
     if response.status is not ResponseStatus.IN_PROGRESS:
         raise NotAllowed("A submitted response is never changed; start a correction instead")
     if value is not None and value not in item.values:

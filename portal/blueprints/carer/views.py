@@ -86,7 +86,7 @@ def contribute(service_user_id: int) -> str | Response:
         else:  # what the carer is told must be true: who will see the worry, and when
             notice = risk.carer_notice(service_user_id, tier)
             flash(_("Thank you. %(who)s will see your worry %(when)s.", who=notice.who_capitalised,
-                    when=notice.when), "info")
+                    when=notice.when), "worry_urgent" if tier == "urgent" else "info")
         return redirect_after_post(url_for("carer.cared_for_person", service_user_id=service_user_id))
     return render_template("carer/contribute.html", form=form, person=link.service_user, **TEMPLATE_HELPERS)
 
