@@ -71,8 +71,10 @@ def default_contacts() -> tuple[CrisisContact, ...]:
     """England's national contacts (DOMAIN.md) and a placeholder for the trust's own line."""
     always = _l("Open day and night, every day.")
     return (
-        CrisisContact(name=_l("Your local NHS mental health crisis line"), phone=PLACEHOLDER_PHONE,
-                      hours=always, description=_l("For urgent help from your local mental health team.")),
+        # Named as what it is, so even a demo says nothing untrue.
+        CrisisContact(name=_l("Your local NHS mental health crisis line (not set up yet: this demo number "
+                              "reaches nobody)"), phone=PLACEHOLDER_PHONE, hours=always,
+                      description=_l("For urgent help from your local mental health team.")),
         CrisisContact(name=_l("NHS 111"), phone="111", hours=always,
                       description=_l("Choose option 2 for mental health support.")),
         CrisisContact(name=_l("Emergency services"), phone="999", hours=always, emergency=True,
