@@ -14,6 +14,8 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.from_mapping(load_config(config_name, overrides))
     Path(app.instance_path).mkdir(exist_ok=True)
+    _trust_proxies(app)
+    _init_url_converters(app)
     _init_jinja(app)
     _init_trust_content(app)
     _init_extensions(app)
@@ -37,6 +39,18 @@ def _init_extensions(app: Flask) -> None:
         app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations")
     )
     init_login(app)
+
+
+def _trust_proxies(app: Flask) -> None:
+    from portal.security import trust_proxies
+
+    trust_proxies(app)
+
+
+def _init_url_converters(app: Flask) -> None:
+    from portal.routing import init_url_converters
+
+    init_url_converters(app)
 
 
 def _init_jinja(app: Flask) -> None:

@@ -33,6 +33,11 @@ class Config:
     # Rate limits for failed sign-ins (Flask-Limiter syntax). Use Redis in production.
     RATELIMIT_STORAGE_URI = "memory://"
     LOGIN_FAILURE_LIMIT = "5 per minute;20 per hour"
+    # How many reverse proxies (TLS terminators, load balancers) stand in front of the portal, each
+    # setting X-Forwarded-For and X-Forwarded-Proto. 0: trust no such header (a client could forge
+    # them). With 1 or more the portal knows a request came over https (so it sends HSTS) and
+    # counts failed sign-ins by the person's address, not the proxy's. README "In production".
+    TRUSTED_PROXIES = 0
     SESSION_COOKIE_SECURE = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -207,6 +212,8 @@ def load_config(name: str | None = None, overrides: dict[str, Any] | None = None
     settings.update(overrides or {})
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
     settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    if not 0 <= int(settings.get("TRUSTED_PROXIES", 0)) <= 10:
+        raise ConfigError("PORTAL_TRUSTED_PROXIES must be 0 (no proxy) to 10: how many proxies set X-Forwarded-*.")
     check_risk_settings(settings)
     check_safe(settings)
     return settings

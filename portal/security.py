@@ -6,11 +6,22 @@ import secrets
 
 from flask import Flask, Response, g, request
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def init_security(app: Flask) -> None:
     app.before_request(_make_nonce)
     app.after_request(_add_headers)
+
+
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For and X-Forwarded-Proto from ``TRUSTED_PROXIES`` proxies, no more:
+    ``request.is_secure`` (and so HSTS) and the address failed sign-ins are counted by then come
+    from what the nearest proxies saw. X-Forwarded-Host is never trusted (links use the Host header)."""
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
+                                x_host=0, x_port=0, x_prefix=0)
 
 
 def _make_nonce() -> None:

@@ -24,10 +24,11 @@ def reminder_form(person: ServiceUser | Carer, form_class: type[F], **options: A
     """The form, filled in with the person's current choice, and their contact details."""
     pref = reminders.preference(person)
     contacts = reminders.contacts_of(person)
+    quiet = reminders.quiet_hours_of(pref)
     form = form_class(
-        data={"choice": pref.choice.value if pref else None, "quiet": quiet_value(reminders.quiet_hours_of(pref))},
+        data={"choice": pref.choice.value if pref else None, "quiet": quiet_value(quiet)},
         mobile=contacts.mobile_display, email=contacts.email or "", default_quiet=reminders.default_quiet_hours(),
-        **options,
+        current_quiet=quiet, **options,
     )
     return form, contacts
 

@@ -6,6 +6,7 @@ the NHS.UK component with its label, hint and error message.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -107,10 +108,23 @@ class DateField(fields.Field):
             self.data = None
             self.parse_error = False
             if any(self.raw.values()):
-                try:
-                    self.data = date(int(self.raw["year"]), int(self.raw["month"]), int(self.raw["day"]))
-                    if self.data.year < 1900:
-                        raise ValueError
-                except ValueError:
-                    self.data = None
-                    self.parse_error = True
+                self.data = parse_date_parts(self.raw["day"], self.raw["month"], self.raw["year"])
+                self.parse_error = self.data is None
+
+
+_DAY_OR_MONTH = re.compile(r"[0-9]{1,2}")
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def parse_date_parts(day: str, month: str, year: str) -> date | None:
+    """A real date from 1900 on, from what was typed in the three boxes; None for anything else.
+
+    Only ASCII digits of a sensible length are read, so a 23-digit "year" (which ``date()``
+    cannot even hold), other scripts' digits or ``1_0`` are a mistake to explain, not a crash."""
+    if not (_DAY_OR_MONTH.fullmatch(day) and _DAY_OR_MONTH.fullmatch(month) and _YEAR.fullmatch(year)):
+        return None
+    try:
+        parsed = date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+    return parsed if parsed.year >= 1900 else None

@@ -54,7 +54,7 @@ class ReminderForm(FlaskForm):
     submit = SubmitField(_l("Save my choices"))
 
     def __init__(self, *args: Any, mobile: str = "", email: str = "", default_quiet: QuietHours | None = None,
-                 **kwargs: Any) -> None:
+                 current_quiet: QuietHours | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.mobile, self.email = mobile, email
         self.choice.choices = [
@@ -63,10 +63,11 @@ class ReminderForm(FlaskForm):
             SelectChoice(Choice.BOTH.value, str(_l("Text message and email"))),
             SelectChoice(Choice.NONE.value, str(_l("No reminders, thank you"))),
         ]
+        # Offered: the presets, the trust's default and what the person has now (which may be
+        # neither) — never what was posted, so a value nobody offered is refused like no answer.
         presets = list(QUIET_PRESETS)
-        default = quiet_value(default_quiet) if default_quiet else presets[0]
-        current = self.quiet.data or default
-        for value in (default, current):
+        for quiet in (default_quiet, current_quiet):
+            value = quiet_value(quiet) if quiet else presets[0]
             if value not in presets and value != ANY_TIME:
                 presets.insert(0, value)
         self.quiet.choices = [SelectChoice(value, quiet_label(value)) for value in [*presets, ANY_TIME]]

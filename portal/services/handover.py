@@ -162,9 +162,13 @@ def handovers_to_read(user: User) -> list[KeyWorkerAssignment]:
 
 
 def _addressed_to(user: User, assignment_id: int) -> KeyWorkerAssignment:
-    """A handover to this member of staff (NotFound for anyone else's)."""
+    """A handover to this member of staff while they are still the person's key worker: NotFound
+    for anyone else's, and for a former key worker once the person is handed on (the note and the
+    person's name are no longer theirs to see). Team leads see handovers in the key worker history."""
+    staff = people.staff_member_of(user)
     assignment = db.session.get(KeyWorkerAssignment, assignment_id)
-    if assignment is None or assignment.key_worker_id != people.staff_member_of(user).id:
+    if (assignment is None or assignment.key_worker_id != staff.id
+            or assignment.service_user.key_worker_id != staff.id):
         raise NotFound
     return assignment
 

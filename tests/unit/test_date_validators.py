@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from wtforms.validators import StopValidation
 
+from portal.forms.fields import parse_date_parts
 from portal.forms.validators import after_today, today_or_before
 
 
@@ -39,3 +40,23 @@ def test_today_or_before(days: int, expected: str | None) -> None:
 @pytest.mark.parametrize(("days", "expected"), [(0, "after today please"), (-1, "after today please"), (1, None)])
 def test_after_today(days: int, expected: str | None) -> None:
     assert problem(after_today("after today please"), Field(date.today() + timedelta(days=days))) == expected
+
+
+@pytest.mark.parametrize(("day", "month", "year", "expected"), [
+    ("27", "3", "2027", date(2027, 3, 27)),
+    ("01", "02", "1900", date(1900, 2, 1)),
+    ("1", "1", "9" * 23, None),  # too big for date(): was an OverflowError, a 500
+    ("9" * 23, "1", "2027", None),
+    ("1", "9" * 23, "2027", None),
+    ("1", "1", "1" * 5000, None),  # too long even for int()
+    ("31", "2", "2027", None),
+    ("1", "1", "1899", None),
+    ("1", "1", "27", None),  # a year needs 4 numbers
+    ("١", "1", "2027", None),  # digits of another script
+    ("1_0", "1", "2027", None),
+    ("+1", "1", "2027", None),
+    ("-1", "1", "2027", None),
+])
+def test_date_parts_are_read_only_when_they_can_be_a_real_date(day: str, month: str, year: str,
+                                                               expected: date | None) -> None:
+    assert parse_date_parts(day, month, year) == expected

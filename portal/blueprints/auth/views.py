@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, flash, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -24,8 +26,14 @@ def _login_limit() -> str:
     return str(current_app.config["LOGIN_FAILURE_LIMIT"])
 
 
+# A path on this site, as Flask-Login writes it into ``?next=`` (already percent-encoded): URL
+# characters only, so no space, tab or backslash a browser would drop or turn into "//other.host".
+_LOCAL_PATH = re.compile(r"/(?![/\\])[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]{0,1999}")
+
+
 def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Where to go after signing in: a path on this site, or None (never echoed otherwise)."""
+    if target and _LOCAL_PATH.fullmatch(target):
         return target
     return None
 

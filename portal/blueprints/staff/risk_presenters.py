@@ -153,6 +153,7 @@ def read_rota(form: Mapping[str, str], start: date, allowed: set[int]) -> tuple[
     """The days on the page and who was chosen for each; errors by field name."""
     chosen: dict[date, int | None] = {}
     errors: dict[str, str] = {}
+    offered = {str(staff_id): staff_id for staff_id in allowed}  # the choices, as the page sends them
     for offset in range(ROTA_DAYS):
         day = start + timedelta(days=offset)
         raw = (form.get(_field(day)) or "").strip()
@@ -160,8 +161,8 @@ def read_rota(form: Mapping[str, str], start: date, allowed: set[int]) -> tuple[
             continue
         if not raw:
             chosen[day] = None
-        elif raw.isdigit() and int(raw) in allowed:
-            chosen[day] = int(raw)
+        elif raw in offered:  # anything else (a huge number, "²") is a mistake to explain, not int()'s to parse
+            chosen[day] = offered[raw]
         else:
             errors[_field(day)] = _("Choose someone from the team, or nobody")
     return chosen, errors

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -112,6 +113,26 @@ def test_next_only_goes_to_this_site(app: Flask, client) -> None:  # type: ignor
     client.post("/logout")
     response = client.post("/login?next=/admin/", data={"email": user.email, "password": factories.PASSWORD})
     assert response.headers["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize("next_url", ["/%09/evil.example/", "/%0A/evil.example/", "/%20/evil.example/",
+                                      "/%5C/evil.example/", "/%5C%5Cevil.example/", "https://evil.example/",
+                                      "/" + "a" * 100_000])
+def test_next_that_a_browser_could_read_as_another_site_or_that_is_huge_is_not_followed(  # type: ignore[no-untyped-def]
+        app: Flask, client, next_url: str) -> None:
+    user = factories.create_user(Role.ADMIN)
+    db.session.commit()
+    response = client.post(f"/login?next={next_url}", data={"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_next_keeps_a_page_with_its_query(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+    user = factories.create_user(Role.ADMIN)
+    db.session.commit()
+    response = client.post("/login?next=%2Fadmin%2F%3Fq%3DSam%2520Taylor%26page%3D2",
+                           data={"email": user.email, "password": factories.PASSWORD})
+    assert response.headers["Location"] == "/admin/?q=Sam%20Taylor&page=2"
 
 
 def test_sign_out_ends_the_session_everywhere(app: Flask, admin_client) -> None:  # type: ignore[no-untyped-def]

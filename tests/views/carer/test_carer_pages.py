@@ -202,3 +202,32 @@ def test_adding_a_second_person_with_a_code(app: Flask, carer, as_carer: PageReq
     assert error_messages(page)[0].startswith("This code does not work")
     as_carer.post("carer.add_person", {"code": invitation.created.code, "relationship": "Aunt"}, _expected_status=303)
     assert "Robin Lee" in as_carer.get("carer.home").get_text()
+
+
+def _told(page) -> list[str]:  # type: ignore[no-untyped-def]
+    heading = next(h for h in page.select("h3") if h.get_text(strip=True) == "What you have told the team")
+    return [" ".join(item.get_text(" ").split()) for item in heading.find_next("ul").select("li")]
+
+
+@pytest.mark.parametrize(("scopes", "read_shown"), [
+    (["involvement"], True),
+    (["involvement", "goals", "care_plan", "safety_plan"], True),
+    (["goals", "care_plan", "safety_plan"], False),
+    ([], False),
+])
+def test_read_by_the_team_is_shown_only_while_involvement_is_shared(app: Flask, carer, service_user,  # type: ignore[no-untyped-def]
+                                                                   as_carer: PageRequest, scopes: list[str],
+                                                                   read_shown: bool) -> None:
+    """Finding 5 of issue 14: "read by the team" tells the carer the team is working with the person."""
+    from portal.models.base import utcnow
+
+    link = factories.link_of(carer, service_user)
+    contribution = factories.create_contribution(carer, service_user)
+    contribution.acknowledged_at = utcnow()  # type: ignore[attr-defined]
+    carers.change_consent(service_user.user, link, ["involvement"])
+    assert _told(as_carer.get("carer.cared_for_person", service_user_id=service_user.id))[0].endswith(
+        "– read by the team")
+    carers.change_consent(service_user.user, link, scopes)  # changed later: earlier messages follow it
+    told = _told(as_carer.get("carer.cared_for_person", service_user_id=service_user.id))
+    assert len(told) == 1 and told[0].startswith("Sent on ")  # when she wrote is her own: always shown
+    assert told[0].endswith("– read by the team") is read_shown

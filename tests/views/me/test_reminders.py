@@ -3,16 +3,17 @@ panel and the admin page of recorded messages."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, ConsentSource, LocalMessage, NotificationStatus, ReminderNotification
 from portal.notify.local import LocalNotifier
-from portal.notify.rules import Choice
+from portal.notify.rules import Choice, QuietHours
 from portal.services import measures, reminders
 from tests import factories
 from tests.conftest import PageRequest
@@ -66,6 +67,29 @@ def test_texts_without_a_mobile_number_is_an_error_that_keeps_the_choice(service
 def test_nothing_chosen_is_an_error(as_service_user: PageRequest) -> None:
     page = as_service_user.post("me.reminders", {"quiet": "20:00-08:00"})
     assert error_messages(page) == ["Choose how you would like to get reminders"]
+
+
+@pytest.mark.parametrize("quiet", ["03:00-04:00", "nonsense", "25:99-xx:yy", "20:00-08:00x", "-", "x" * 5000])
+def test_quiet_hours_nobody_offered_are_refused_and_nothing_is_stored(service_user: Any, as_service_user: PageRequest,
+                                                                      quiet: str) -> None:
+    service_user.email = "sam@example.test"
+    db.session.commit()
+    page = as_service_user.post("me.reminders", {"choice": "email", "quiet": quiet})
+    assert error_messages(page) == ["Choose when we should not send messages"]
+    assert "Choose when we should not send messages" in page.select_one(".nhsuk-error-message").get_text()
+    assert _checked(page, "choice") == ["email"]  # what they chose is kept
+    assert quiet not in [box["value"] for box in page.select("input[name=quiet]")]
+    assert reminders.preference(service_user) is None
+
+
+def test_quiet_hours_already_held_stay_on_offer_though_not_a_preset(service_user: Any,
+                                                                    as_service_user: PageRequest) -> None:
+    service_user.email = "sam@example.test"
+    reminders.save_preference(service_user.user, service_user, Choice.EMAIL, QuietHours(time(19, 30), time(7)))
+    db.session.commit()
+    page = as_service_user.get("me.reminders")
+    assert _checked(page, "quiet") == ["19:30-07:00"]
+    as_service_user.post("me.reminders", {"choice": "email", "quiet": "19:30-07:00"}, _expected_status=303)
 
 
 def test_other_roles_cannot_use_the_service_users_page(as_carer: PageRequest, as_key_worker: PageRequest) -> None:

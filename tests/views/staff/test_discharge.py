@@ -127,3 +127,13 @@ def test_nothing_is_started_or_asked_for_once_discharged(app: Flask, service_use
     as_key_worker.post("staff.start_session_measure", _expected_status=403, service_user_id=service_user.id)
     with pytest.raises(NotAllowed):
         measures.assign(key_worker.user, service_user, "reqol10", TODAY + timedelta(days=7))
+
+
+@pytest.mark.parametrize("part", ["day", "month", "year"])
+def test_a_date_with_a_huge_number_is_explained_and_kept(service_user: Any, as_team_lead: PageRequest,
+                                                         part: str) -> None:
+    typed = {**discharge_form(TODAY), f"discharged_on-{part}": "9" * 23}
+    page = as_team_lead.post("staff.discharge_service_user", typed, service_user_id=service_user.id)
+    assert error_messages(page) == ["Enter a real date, like 27 3 2027"]
+    assert page.select_one(f"input[name=discharged_on-{part}]")["value"] == "9" * 23
+    assert service_user.discharged_on is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 
@@ -178,6 +179,15 @@ def test_someone_from_another_team_cannot_be_put_on_the_rota(app: Flask, as_team
 
     assert error_messages(page) == ["Choose someone from the team, or nobody"]
     assert page.select_one("title").get_text().startswith("Error: ")
+    assert db.session.scalar(select(DutyShift)) is None
+
+
+@pytest.mark.parametrize("chosen", ["9" * 5000, "²", "1_0", str(2**63)])
+def test_a_rota_choice_nobody_offered_is_explained_not_a_server_error(app: Flask, as_team_lead: PageRequest,
+                                                                     chosen: str) -> None:
+    first = as_team_lead.get("staff.duty_rota").select_one("select")["name"]
+    page = as_team_lead.post("staff.duty_rota", {first: chosen})
+    assert error_messages(page) == ["Choose someone from the team, or nobody"]
     assert db.session.scalar(select(DutyShift)) is None
 
 

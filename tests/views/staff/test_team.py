@@ -209,3 +209,47 @@ def test_the_new_key_worker_reads_the_handover_note_and_confirms_it(
     assert list(actions) == ["handover_note_viewed", "handover_note_read"]
     history = as_team_lead.get("staff.allocate_key_worker", service_user_id=alex.id).select_one(".portal-history")
     assert f"Kim Keyworker read it on {TODAY.strftime('%-d %B %Y')}" in history.get_text()
+
+
+def test_a_former_key_worker_cannot_open_handovers_once_the_person_is_handed_on(
+        app: Flask, team: Any, team_lead: Any, key_worker: Any, as_team_lead: PageRequest,
+        as_key_worker: PageRequest) -> None:
+    """Finding 4 of issue 14: Tom, Sam's former key worker, could still open Sam's handovers."""
+    alex = factories.create_service_user(team, given_name="Alex", family_name="Morgan")
+    tom = factories.create_staff(team, Role.KEY_WORKER, name="Tom Okafor")
+    db.session.commit()
+    as_team_lead.post("staff.allocate_key_worker", _data=handover_form(key_worker, "First note for Kim."),
+                      _expected_status=303, service_user_id=alex.id)
+    to_kim = db.session.scalar(select(KeyWorkerAssignment))
+    assert to_kim is not None
+    as_key_worker.get("staff.handover_note", assignment_id=to_kim.id)  # Kim's while Alex is hers
+
+    as_team_lead.post("staff.allocate_key_worker", _data=handover_form(tom, "Alex is moving house in May."),
+                      _expected_status=303, service_user_id=alex.id)
+    to_tom = db.session.scalar(select(KeyWorkerAssignment).where(KeyWorkerAssignment.key_worker_id == tom.id))
+    assert to_tom is not None
+    as_tom = PageRequest(factories_sign_in(app, tom))
+    note = as_tom.get("staff.handover_note", assignment_id=to_tom.id)
+    assert "Alex is moving house in May." in note.select_one("main").get_text()
+
+    # Kim, now the former key worker: neither her old handover nor the new one, to read or confirm
+    for assignment in (to_kim, to_tom):
+        page = as_key_worker.get("staff.handover_note", _expected_status=404, assignment_id=assignment.id)
+        assert all(shown not in page.get_text() for shown in ("Alex", "First note", "moving house"))
+    as_key_worker.post("staff.confirm_handover_read", _expected_status=404, assignment_id=to_kim.id)
+    db.session.refresh(to_kim)
+    assert to_kim.read_at is None
+    assert as_key_worker.get("staff.home").select_one("#handovers-to-read") is None
+
+
+def test_in_the_demo_tom_cannot_open_sams_handovers_and_priya_can(app: Flask) -> None:
+    from portal.services.demo import DEMO_PASSWORD, load_demo_data
+
+    load_demo_data()
+    sams = list(db.session.scalars(select(KeyWorkerAssignment).order_by(KeyWorkerAssignment.id)))
+    assert len(sams) == 2
+    tom, priya = app.test_client(), app.test_client()
+    for client, email in ((tom, "key.worker2@example.test"), (priya, "key.worker@example.test")):
+        assert client.post("/login", data={"email": email, "password": DEMO_PASSWORD}).status_code == 303
+    assert [tom.get(f"/staff/handovers/{a.id}").status_code for a in sams] == [404, 404]
+    assert [priya.get(f"/staff/handovers/{a.id}").status_code for a in sams] == [404, 200]
