@@ -5,27 +5,25 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
+from portal.htmx import error_page
 from portal.services.errors import NotAllowed, NotFound
 
 
 def init_error_handlers(app: Flask) -> None:
-    app.register_error_handler(NotFound, lambda error: (render_template("errors/404.html"), 404))
-    app.register_error_handler(NotAllowed, lambda error: (render_template("errors/403.html"), 403))
-    app.register_error_handler(CSRFError, lambda error: (render_template("errors/csrf.html"), 400))
+    app.register_error_handler(NotFound, lambda error: error_page("errors/404.html", 404))
+    app.register_error_handler(NotAllowed, lambda error: error_page("errors/403.html", 403))
+    app.register_error_handler(CSRFError, lambda error: error_page("errors/csrf.html", 400))
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _server_error)
 
 
-def _http_error(error: HTTPException) -> tuple[str, int]:
+def _http_error(error: HTTPException) -> tuple[str, int] | Response:
     code = error.code or 500
-    if code == 404:
-        return render_template("errors/404.html"), 404
-    if code == 403:
-        return render_template("errors/403.html"), 403
-    if code == 429:
-        return render_template("errors/429.html"), 429
-    return render_template("errors/generic.html", code=code), code
+    if code in (403, 404, 429):
+        return error_page(f"errors/{code}.html", code)
+    return error_page("errors/generic.html", code)
 
 
 def _server_error(error: Exception) -> tuple[str, int]:

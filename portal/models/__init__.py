@@ -4,6 +4,7 @@ from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.care_plans import CarePlan, CarePlanEntry, CarePlanVersion, Section, SupportKind
 from portal.models.carers import CONTRIBUTION_PARTS, CarerConsent, CarerContribution
+from portal.models.form_tokens import UsedFormToken
 from portal.models.goals import Agreement, AuthorRole, Goal, GoalChange, GoalRating, GoalStatus
 from portal.models.handover import AssignmentSource, KeyWorkerAssignment
 from portal.models.invitation import Invitation
@@ -51,6 +52,7 @@ from portal.models.safety_plans import SAFETY_PLAN_STEPS, SafetyPlan, SafetyPlan
 from portal.models.sessions import CareSession, DialogPlusArea
 
 __all__ = [
+    "UsedFormToken",
     "ConsentSource",
     "ContactPreference",
     "LocalMessage",

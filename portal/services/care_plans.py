@@ -28,7 +28,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.models.goals import AuthorRole
-from portal.services import audit, goals, outbox
+from portal.services import audit, goals, once, outbox
 from portal.services.errors import EditConflict, NotAllowed, NotFound
 
 REVIEW_MONTHS_MAX = 12
@@ -88,11 +88,13 @@ def latest_review_allowed(agreed_on: date) -> date:
 
 def add_entry(user: User, person: ServiceUser, section: Section, text: str, *, author_role: AuthorRole | None = None,
               support_kind: SupportKind | None = None, care_session_id: int | None = None,
-              dialog_item_code: str = "", source: str = "") -> CarePlanEntry:
+              dialog_item_code: str = "", source: str = "", sent: once.Sent | None = None) -> CarePlanEntry:
     """Add someone's words to a section. ``author_role`` says whose words they are (a key worker
-    bringing in a carer's contribution passes CARER); by default, the person writing."""
+    bringing in a carer's contribution passes CARER); by default, the person writing.
+    ``once.AlreadySent`` if this form (``sent``) added its entry already."""
     if not text.strip():
         raise ValueError("An entry needs some words")
+    once.claim(user, sent)
     plan = _plan_for_writing(person)
     entry = CarePlanEntry(
         section=section, text=text.strip(), author_id=user.id, author_role=author_role or goals.author_role(user),

@@ -27,7 +27,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from portal.services import audit, care_plans, goals, outbox, settings
+from portal.services import audit, care_plans, goals, once, outbox, settings
 from portal.services.errors import EditConflict, NotAllowed, NotFound
 
 MAX_AREAS = 3
@@ -160,15 +160,27 @@ def save_area(user: User, session: CareSession, area: DialogPlusArea, steps: dic
     db.session.commit()
 
 
+def action_item_code(session: CareSession, item_code: str | None) -> str:
+    """The DIALOG+ area an action is for: "" (the session's general actions) or an area picked in
+    this session. Anything else is NotFound, so a made-up code never reaches the database (the
+    column holds 40 characters) or a response header (the page anchor after saving)."""
+    code = item_code or ""
+    if code and code not in {area.item_code for area in session.areas}:
+        raise NotFound
+    return code
+
+
 def add_action(user: User, person: ServiceUser, session: CareSession, who: str, text: str,
-               item_code: str = "") -> CarePlanEntry:
+               item_code: str = "", sent: once.Sent | None = None) -> CarePlanEntry:
     """An agreed action becomes part of the care plan, in the words of whoever wrote it."""
     _require_open(session)
+    item_code = action_item_code(session, item_code)
     if who not in ACTION_SECTIONS:
         raise ValueError("An action is for the person or their team")
     _touch(session)
     return care_plans.add_entry(user, person, ACTION_SECTIONS[who], text, care_session_id=session.id,
-                                dialog_item_code=item_code, source="dialog_plus" if item_code else "session")
+                                dialog_item_code=item_code, source="dialog_plus" if item_code else "session",
+                                sent=sent)
 
 
 def actions(session: CareSession) -> list[CarePlanEntry]:

@@ -30,7 +30,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from portal.services import accounts, audit, consent, outbox, people, risk
+from portal.services import accounts, audit, consent, once, outbox, people, risk
 from portal.services.errors import NotAllowed, NotFound
 
 STALE_AFTER_MONTHS = 12
@@ -191,7 +191,7 @@ def change_consent(user: User, link: CarerLink, scopes: Iterable[consent.Scope |
 
 def add_contribution(user: User, carer: Carer, service_user_id: int, parts: Mapping[str, str],
                      private: Iterable[str] = (), *, wants_carers_assessment: bool = False,
-                     worry_tier: str | None = None) -> CarerContribution:
+                     worry_tier: str | None = None, sent: once.Sent | None = None) -> CarerContribution:
     """A carer tells the team how things are. Never gated by consent: listening is always allowed.
 
     A worry ("Is there anything you are worried about?") raises a flag, urgent or routine as the
@@ -206,6 +206,7 @@ def add_contribution(user: User, carer: Carer, service_user_id: int, parts: Mapp
     texts = {part: (parts.get(part) or "").strip() for part in CONTRIBUTION_PARTS}
     if not any(texts.values()) and not wants_carers_assessment:
         raise ValueError("A contribution needs some words")
+    once.claim(user, sent)  # the same form sent twice tells the team once
     contribution = CarerContribution(
         carer_id=carer.id, service_user_id=service_user_id, wants_carers_assessment=wants_carers_assessment,
         **texts, **{f"{part}_private": part in private_parts and bool(texts[part]) for part in CONTRIBUTION_PARTS},
@@ -229,14 +230,29 @@ def shared_parts(contribution: CarerContribution) -> list[tuple[str, str]]:
     ]
 
 
-def contributions_by_carer(carer: Carer, service_user_id: int) -> list[CarerContribution]:
-    """What this carer has told the team about this person, newest first (their own words)."""
-    consent.link_for_carer(carer, service_user_id)
-    return list(db.session.scalars(
-        select(CarerContribution)
+@dataclass(frozen=True)
+class SentContribution:
+    """One thing a carer told the team, as the carer is shown it later."""
+
+    submitted_at: datetime
+    read_by_team: bool | None  # None: not the carer's to know (see contributions_by_carer)
+
+
+def contributions_by_carer(carer: Carer, service_user_id: int) -> list[SentContribution]:
+    """What this carer has told the team about this person, newest first.
+
+    When they sent it is their own; whether the team has read it is not: it tells them the team is
+    working with the person, which only the ``involvement`` consent shares. Without it (never given,
+    or withdrawn) the read status is left out, for earlier messages too."""
+    link = consent.link_for_carer(carer, service_user_id)
+    shows_read = consent.Scope.INVOLVEMENT in consent.current_scopes(link)
+    rows = db.session.execute(
+        select(CarerContribution.submitted_at, CarerContribution.acknowledged_at)
         .where(CarerContribution.carer_id == carer.id, CarerContribution.service_user_id == service_user_id)
         .order_by(CarerContribution.submitted_at.desc(), CarerContribution.id.desc())
-    ))
+    )
+    return [SentContribution(submitted_at, (acknowledged_at is not None) if shows_read else None)
+            for submitted_at, acknowledged_at in rows]
 
 
 @dataclass(frozen=True)

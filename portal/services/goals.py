@@ -27,7 +27,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from portal.services import audit, outbox, settings
+from portal.services import audit, once, outbox, settings
 from portal.services.errors import EditConflict, NotAllowed, NotFound
 
 OPEN_STATUSES = (GoalStatus.DRAFT, GoalStatus.ACTIVE)
@@ -108,9 +108,10 @@ def review_is_due(goal: Goal, today: date) -> bool:
 def draft_goal(user: User, person: ServiceUser, *, text: str, what_will_help: str = "",
                who_will_help: list[str] | None = None, other_organisation: str = "",
                first_rating: int | None = None, agreement: Agreement | None = None,
-               on_behalf_reason: str = "", today: date | None = None) -> Goal:
+               on_behalf_reason: str = "", today: date | None = None, sent: once.Sent | None = None) -> Goal:
     """A new goal in the person's own words. Staff drafting it *with* the person (``agreement``
     TOGETHER) or, exceptionally, on their behalf (with a reason) makes it active at once."""
+    once.claim(user, sent)  # before the limit: the same form sent again is AlreadySent, not refused
     if len(open_goals(person)) >= gbo.MAX_ACTIVE_GOALS:
         raise NotAllowed("A person works on at most 3 goals at a time")
     role = author_role(user)

@@ -30,7 +30,7 @@ from portal.models import (
     User,
 )
 from portal.models.base import utcnow
-from portal.services import audit, outbox, risk, settings
+from portal.services import audit, once, outbox, risk, settings
 from portal.services.errors import NotAllowed, NotFound
 
 INSTRUMENT_IDS = ("dialog", "reqol10")
@@ -395,10 +395,12 @@ def active_deferral(person: ServiceUser, instrument_id: str, today: date) -> Mea
     )
 
 
-def assign(user: User, person: ServiceUser, instrument_id: str, due_on: date) -> MeasureAssignment:
+def assign(user: User, person: ServiceUser, instrument_id: str, due_on: date, *,
+           sent: once.Sent | None = None) -> MeasureAssignment:
     if person.discharged:
         raise NotAllowed("Nothing is asked of someone who is discharged")
     instrument_for(instrument_id)
+    once.claim(user, sent)
     assignment = MeasureAssignment(service_user_id=person.id, instrument_id=instrument_id, due_on=due_on,
                                    assigned_by_id=user.id)
     db.session.add(assignment)
@@ -408,8 +410,10 @@ def assign(user: User, person: ServiceUser, instrument_id: str, due_on: date) ->
     return assignment
 
 
-def defer(user: User, person: ServiceUser, instrument_id: str, reason: str, until: date) -> MeasureDeferral:
+def defer(user: User, person: ServiceUser, instrument_id: str, reason: str, until: date, *,
+          sent: once.Sent | None = None) -> MeasureDeferral:
     instrument_for(instrument_id)
+    once.claim(user, sent)
     deferral = MeasureDeferral(service_user_id=person.id, instrument_id=instrument_id, reason=reason,
                                until=until, recorded_by_id=user.id)
     db.session.add(deferral)

@@ -222,6 +222,10 @@ def _watch(context: BrowserContext, watch: PageWatch) -> None:
         if response.request.resource_type == "document":
             # The page's own status is for the test to check (a 404 page is a 404 on purpose).
             watch.documents.add(response.url)
+        elif 400 <= response.status < 500 and response.request.headers.get("hx-request") == "true":
+            # A refused save answered to HTMX is swapped in and shown (the layout's htmx config):
+            # the test checks what the person sees.
+            watch.documents.add(response.url)
         elif response.status >= 400:
             watch.failed_resources.append(f"{response.status} {response.url}")
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import Flask
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import CarerContribution
 from tests.browser.conftest import PHONE, Demo, Page, assert_accessible, expect, horizontal_overflow, sign_in
 
 
@@ -132,3 +137,28 @@ def test_the_other_carer_pages_are_accessible_on_a_phone(new_page: Callable[...,
     page.get_by_role("button", name="Record consent").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose what they may see, or choose Nothing")
     assert_accessible(page)
+
+
+def test_jo_sends_her_views_then_goes_back_and_sends_again_and_the_team_has_them_once(
+    phone: Page, live_server: str, demo: Demo, live_app: Flask
+) -> None:
+    # Given Jo has written how things are with Sam
+    sign_in(phone, live_server, "carer@example.test")
+    phone.get_by_role("link", name="Tell the team how things are with Sam").click()
+    phone.get_by_label("How have things been?").fill("Sam slept badly all week.")
+    # When she sends it, goes Back to the filled form and sends it again
+    phone.get_by_role("button", name="Send to the team").click()
+    expect(phone.locator("h1")).to_contain_text("What Sam shares with you")
+    phone.go_back()
+    expect(phone.get_by_label("How have things been?")).to_have_value("Sam slept badly all week.")
+    phone.get_by_role("button", name="Send to the team").click()
+    # Then she lands where the first send took her, told it is there already
+    expect(phone.locator("h1")).to_contain_text("What Sam shares with you")
+    expect(phone.locator(".portal-flash")).to_contain_text("You sent this already")
+    assert_accessible(phone)
+    # And the team has one message, not two
+    with live_app.app_context():
+        sent = db.session.scalars(select(CarerContribution.id).filter_by(
+            how_things_have_been="Sam slept badly all week.")).all()
+        db.session.remove()
+    assert len(sent) == 1

@@ -10,6 +10,7 @@ from wtforms import SelectChoice, ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import BooleanField, EmailField, RadioField, StringField, TelField, TextAreaField
+from portal.forms.once import OnceForm
 from portal.forms.validators import Email, MaxLength, Required, UKPhone, UKPostcode
 from portal.models import CONTRIBUTION_PARTS, Carer, CarerLink, ContactMethod
 from portal.risk_rules import carer_tier
@@ -83,7 +84,7 @@ PART_LABELS = {
 }
 
 
-class ContributionForm(FlaskForm):
+class ContributionForm(OnceForm):
     how_things_have_been = TextAreaField(PART_LABELS["how_things_have_been"], validators=[MaxLength(2000)])
     how_things_have_been_private = BooleanField(_l("Do not share this with the person I care for"))
     what_helps = TextAreaField(PART_LABELS["what_helps"], validators=[MaxLength(2000)])

@@ -17,7 +17,7 @@ from portal.blueprints.carer.forms import PART_LABELS, AddPersonForm, Contributi
 from portal.forms import messages
 from portal.htmx import redirect_after_post
 from portal.models import CONTRIBUTION_PARTS, SAFETY_PLAN_STEPS, ContactMethod, Role
-from portal.services import accounts, carers, consent, people, risk
+from portal.services import accounts, carers, consent, once, people, risk
 
 TEMPLATE_HELPERS = {"present": present, "part_labels": PART_LABELS, "parts": CONTRIBUTION_PARTS,
                     "safety_steps": SAFETY_PLAN_STEPS}
@@ -79,8 +79,13 @@ def contribute(service_user_id: int) -> str | Response:
     form = ContributionForm()
     if form.validate_on_submit():
         tier = form.worry_tier()
-        carers.add_contribution(current_user, carer, service_user_id, form.parts(), form.private_parts(),
-                                wants_carers_assessment=bool(form.wants_carers_assessment.data), worry_tier=tier)
+        try:
+            carers.add_contribution(current_user, carer, service_user_id, form.parts(), form.private_parts(),
+                                    wants_carers_assessment=bool(form.wants_carers_assessment.data),
+                                    worry_tier=tier, sent=form.sent())
+        except once.AlreadySent:  # sent twice (a double tap, or Back and send): the team has it once
+            flash(_("You sent this already. The team has it."), "info")
+            return redirect_after_post(url_for("carer.cared_for_person", service_user_id=service_user_id))
         if tier is None:
             flash(_("Thank you. The team will read what you have told them."), "info")
         else:  # what the carer is told must be true: who will see the worry, and when

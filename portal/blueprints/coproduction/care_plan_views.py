@@ -15,7 +15,7 @@ from portal.blueprints.coproduction.presenters import goal_card
 from portal.forms import messages
 from portal.htmx import redirect_after_post
 from portal.models import Section, SupportKind
-from portal.services import care_plans, goals
+from portal.services import care_plans, goals, once
 from portal.services.errors import EditConflict, NotFound
 
 
@@ -46,8 +46,13 @@ def add_care_plan_entry(section: str, service_user_id: int | None = None) -> str
         del form.support_kind
     if form.validate_on_submit():
         kind = form.support_kind.data if chosen is Section.OTHER_SUPPORT else None
-        entry = care_plans.add_entry(current_user, person, chosen, form.text.data,
-                                     support_kind=SupportKind(kind) if kind else None)
+        try:
+            entry = care_plans.add_entry(current_user, person, chosen, form.text.data,
+                                         support_kind=SupportKind(kind) if kind else None,
+                                         sent=form.sent())
+        except once.AlreadySent:
+            flash(_("This is in the care plan already."))
+            return redirect_after_post(here("care_plan"))
         flash(_("Added to the care plan."))
         return redirect_after_post(here("care_plan") + f"#entry-{entry.id}")
     return render("care_plan_entry.html", person, form=form, section=chosen, entry=None, newer=None)

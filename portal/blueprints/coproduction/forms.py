@@ -8,6 +8,7 @@ from wtforms import HiddenField, IntegerField, SelectChoice, ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import CheckboxesField, DateField, RadioField, StringField, TextAreaField
+from portal.forms.once import OnceForm
 from portal.forms.validators import MaxLength, RealDate, Required
 from portal.services import care_plans
 
@@ -41,7 +42,7 @@ class GoalForm(VersionedForm):
                                      validators=[MaxLength(200)])
 
 
-class NewGoalForm(GoalForm):
+class NewGoalForm(GoalForm, OnceForm):
     first_rating = RadioField(
         _l("How close are you to this goal now?"),
         description=_l("0 means not started, 5 means half way, 10 means you have reached it."),
@@ -102,7 +103,7 @@ SUPPORT_KINDS = [SelectChoice("gp", _l("GP")), SelectChoice("social_care", _l("S
                  SelectChoice("section_117", _l("Section 117 aftercare")), SelectChoice("other", _l("Something else"))]
 
 
-class EntryForm(VersionedForm):
+class EntryForm(VersionedForm, OnceForm):
     text = TextAreaField(_l("What do you want to add?"), validators=[Required(messages.ENTER_ENTRY), MaxLength(2000)])
     support_kind = RadioField(_l("What kind of support is it?"), choices=SUPPORT_KINDS,
                               validators=[Required(messages.CHOOSE_SUPPORT_KIND)])
@@ -143,7 +144,7 @@ class AreaForm(VersionedForm):
     exploring_options = TextAreaField(_l("3. Exploring options: what could help?"), validators=[MaxLength(2000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(OnceForm):
     who = RadioField(_l("Who will do it?"),
                      choices=[SelectChoice("me", _l("I will")), SelectChoice("team", _l("My team will"))],
                      validators=[Required(messages.CHOOSE_ACTION_WHO)])

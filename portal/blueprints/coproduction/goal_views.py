@@ -15,7 +15,7 @@ from portal.blueprints.coproduction.presenters import goal_card, goal_chart
 from portal.htmx import redirect_after_post
 from portal.instruments import gbo
 from portal.models import Agreement, GoalStatus
-from portal.services import goals
+from portal.services import goals, once
 from portal.services.errors import EditConflict, NotAllowed
 
 
@@ -38,13 +38,18 @@ def new_goal(service_user_id: int | None = None) -> str | Response:
     if form.validate_on_submit():
         staff_form = isinstance(form, f.StaffGoalForm)
         agreement = Agreement(str(form.agreement.data)) if staff_form else None
-        goal = goals.draft_goal(
-            current_user, person, text=form.text.data, what_will_help=form.what_will_help.data or "",
-            who_will_help=form.who_will_help.data, other_organisation=form.other_organisation.data or "",
-            first_rating=int(str(form.first_rating.data)),
-            agreement=agreement,
-            on_behalf_reason=(form.on_behalf_reason.data or "") if staff_form else "",
-        )
+        try:
+            goal = goals.draft_goal(
+                current_user, person, text=form.text.data, what_will_help=form.what_will_help.data or "",
+                who_will_help=form.who_will_help.data, other_organisation=form.other_organisation.data or "",
+                first_rating=int(str(form.first_rating.data)),
+                agreement=agreement,
+                on_behalf_reason=(form.on_behalf_reason.data or "") if staff_form else "",
+                sent=form.sent(),
+            )
+        except once.AlreadySent:
+            flash(_("This goal is saved already."))
+            return redirect_after_post(here("goals_page"))
         flash(_("Goal saved.") if agreement else _("Goal saved. Your key worker will talk it through with you."))
         return redirect_after_post(here("goal_page", goal_id=goal.id))
     return render("new_goal.html", person, form=form)

@@ -21,7 +21,7 @@ from portal.blueprints.coproduction import forms as f
 from portal.blueprints.coproduction.presenters import goal_card
 from portal.htmx import redirect_after_post, wants_fragment
 from portal.models import CareSession, ServiceUser
-from portal.services import care_sessions, goals, settings
+from portal.services import care_sessions, goals, once, settings
 from portal.services.errors import EditConflict
 
 
@@ -156,11 +156,14 @@ def save_dialog_area(session_id: int, area_id: int, service_user_id: int | None 
 def add_session_action(session_id: int, service_user_id: int | None = None) -> Any:
     person, session = _load(session_id, service_user_id)
     form = f.ActionForm()
-    key = f"action-{form.item_code.data or 'general'}"
+    key = f"action-{care_sessions.action_item_code(session, form.item_code.data) or 'general'}"  # 404 if unknown
     if not form.validate_on_submit():
         return _page(person, session, status=400, forms={key: form})
-    care_sessions.add_action(current_user, person, session, str(form.who.data), str(form.text.data),
-                             item_code=form.item_code.data or "")
+    try:
+        care_sessions.add_action(current_user, person, session, str(form.who.data), str(form.text.data),
+                                 item_code=form.item_code.data or "", sent=form.sent())
+    except once.AlreadySent:  # sent twice: the action is there once
+        return _done(person, session, _("This action is in the care plan already."), f"#{key}")
     return _done(person, session, _("Action added to the care plan."), f"#{key}")
 
 

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 
 from portal.forms import messages
 from portal.forms.fields import DateField, EmailField, RadioField, TextAreaField
+from portal.forms.once import OnceForm
 from portal.forms.reminders import send_invitation_field
 from portal.forms.validators import Email, MaxLength, Required, after_today
 
@@ -19,13 +20,13 @@ class InvitationForm(FlaskForm):
 
 
 
-class AssignMeasureForm(FlaskForm):
+class AssignMeasureForm(OnceForm):
     instrument = RadioField(_l("Which questionnaire?"), validators=[Required(messages.CHOOSE_MEASURE)])
     due_on = DateField(_l("When should it be done by?"), description=_l("For example, 27 3 2027"),
                        validators=[after_today(messages.DATE_IN_FUTURE)])
 
 
-class DeferMeasureForm(FlaskForm):
+class DeferMeasureForm(OnceForm):
     instrument = RadioField(_l("Which questionnaire can wait?"), validators=[Required(messages.CHOOSE_MEASURE)])
     reason = TextAreaField(
         _l("Why is it not the right time?"),

@@ -4,6 +4,7 @@ completed together in session."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from typing import cast
 
@@ -19,7 +20,7 @@ from portal.blueprints.staff import bp, risk_presenters
 from portal.blueprints.staff.forms import AssignMeasureForm, DeferMeasureForm
 from portal.htmx import redirect_after_post
 from portal.models import CompletionMode
-from portal.services import measures, people, settings
+from portal.services import measures, once, people, settings
 from portal.services.errors import NotAllowed, NotFound
 
 
@@ -58,7 +59,9 @@ def assign_measure(service_user_id: int):  # type: ignore[no-untyped-def]
     person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
     assign, defer = _forms()
     if assign.validate_on_submit():
-        measures.assign(current_user, person, str(assign.instrument.data), cast(date, assign.due_on.data))
+        with suppress(once.AlreadySent):  # sent twice: asked for once
+            measures.assign(current_user, person, str(assign.instrument.data), cast(date, assign.due_on.data),
+                            sent=assign.sent())
         flash(_("Questionnaire asked for."), "info")
         return redirect_after_post(_flow(person.id).url("service_user_measures"))
     return _page(person, assign, defer)
@@ -70,9 +73,9 @@ def defer_measure(service_user_id: int):  # type: ignore[no-untyped-def]
     person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
     assign, defer = _forms()
     if defer.validate_on_submit():
-        measures.defer(
-            current_user, person, str(defer.instrument.data), str(defer.reason.data), cast(date, defer.until.data)
-        )
+        with suppress(once.AlreadySent):  # sent twice: marked once
+            measures.defer(current_user, person, str(defer.instrument.data), str(defer.reason.data),
+                           cast(date, defer.until.data), sent=defer.sent())
         flash(_("Marked as not the right time."), "info")
         return redirect_after_post(_flow(person.id).url("service_user_measures"))
     return _page(person, assign, defer)

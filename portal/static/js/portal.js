@@ -3,12 +3,69 @@ import { initAll } from "../vendor/nhsuk/nhsuk-frontend.min.js";
 
 initAll();
 
-// After HTMX swaps content in, re-initialise NHS.UK components inside it and move focus
-// (or announce) as the NHS.UK patterns expect.
+const PROBLEM_REGION = "htmx-problem"; // in the layout; portal/htmx.py retargets error pages to it
+const SETTLE_MS = 800;
+
+// --- Fields this person changed and has not saved ----------------------------------------------
+
+// What the server last sent is each field's default (defaultValue, defaultChecked).
+function isChanged(field) {
+  if (field.type === "radio" || field.type === "checkbox") return field.checked !== field.defaultChecked;
+  if (field.tagName === "TEXTAREA" || (field.tagName === "INPUT" && field.type !== "hidden")) {
+    return field.value !== field.defaultValue;
+  }
+  return false;
+}
+
+function unsavedFields(root) {
+  return Array.from(root.querySelectorAll("input, textarea")).filter(isChanged);
+}
+
+// A poll (an element marked data-poll asking for the other screen's changes) never replaces a
+// region holding unsaved words or a refused save (the server marks those data-unsaved): the
+// person's own save brings the other screen's changes in, or shows the clash.
+// (htmx sets detail.elt to the element each event is fired on; requestConfig.elt asked.)
+function requester(detail) {
+  return (detail.requestConfig && detail.requestConfig.elt) || null;
+}
+
+function isPoll(detail) {
+  const elt = requester(detail);
+  return Boolean(elt && elt.matches("[data-poll]"));
+}
+
+// A save from one form redraws the whole region: carry what was typed in the others across.
+let carried = [];
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const detail = event.detail;
+  const target = detail.target;
+  carried = [];
+  if (!target || !detail.shouldSwap || target.id === PROBLEM_REGION) return;
+  if (isPoll(detail)) {
+    if (target.querySelector("[data-unsaved]") || unsavedFields(target).length) detail.shouldSwap = false;
+    return;
+  }
+  const elt = requester(detail);
+  const form = elt ? elt.closest("form") : null;
+  carried = unsavedFields(target)
+    .filter((field) => field.id && !(form && form.contains(field)))
+    .map((field) => ({ id: field.id, value: field.value, checked: field.checked }));
+});
+
+// --- After a swap: NHS.UK components, focus, announcements --------------------------------------
+
 document.addEventListener("htmx:afterSwap", (event) => {
   let target = event.detail.target;
   // An outerHTML swap replaces the target itself: look at its replacement instead.
   if (!target.isConnected && target.id) target = document.getElementById(target.id) || document.body;
+  for (const { id, value, checked } of carried) {
+    const field = document.getElementById(id);
+    if (!field) continue;
+    if (field.type === "radio" || field.type === "checkbox") field.checked = checked;
+    else field.value = value;
+  }
+  carried = [];
   initAll({ scope: target });
   const focusTarget = target.querySelector("[data-focus-after-swap]");
   if (focusTarget) {
@@ -20,13 +77,60 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (announcement && live) live.textContent = announcement.getAttribute("data-announce");
 });
 
-// The session view polls for changes made on the other screen. Never swap them in over
-// something this person is typing: their save will tell them if the other screen changed it.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  const target = event.detail.target;
-  const active = document.activeElement;
-  const isPoll = event.detail.requestConfig && event.detail.requestConfig.verb === "get";
-  if (!isPoll || !target || target.id !== "session-live" || !active || !target.contains(active)) return;
-  const typing = (active.tagName === "TEXTAREA" || active.tagName === "INPUT") && active.value !== active.defaultValue;
-  if (typing) event.detail.shouldSwap = false;
+// --- Answers that are not swapped: a server error, or no answer at all --------------------------
+
+// The layout's htmx config swaps every 4xx answer (a refused save shows its own message). A 5xx
+// answer, or none, is not swapped: say so above the form, which keeps what was typed.
+function showProblem(kind) {
+  const region = document.getElementById(PROBLEM_REGION);
+  if (!region) return;
+  const summary = document.createElement("div");
+  summary.className = "nhsuk-error-summary";
+  summary.setAttribute("role", "alert");
+  summary.tabIndex = -1;
+  const text = document.createElement("p");
+  text.textContent = region.getAttribute(kind === "send" ? "data-send-error" : "data-server-error");
+  const body = document.createElement("div");
+  body.className = "nhsuk-error-summary__body";
+  body.append(text);
+  summary.append(body);
+  region.replaceChildren(summary);
+  summary.focus();
+}
+
+document.addEventListener("htmx:responseError", () => showProblem("server"));
+document.addEventListener("htmx:sendError", () => showProblem("send"));
+document.addEventListener("htmx:timeout", () => showProblem("send"));
+
+// A new save clears the last problem shown.
+document.addEventListener("htmx:beforeRequest", (event) => {
+  if (isPoll(event.detail)) return;
+  const region = document.getElementById(PROBLEM_REGION);
+  if (region) region.replaceChildren();
 });
+
+// --- Autosave the settled choice -----------------------------------------------------------------
+
+// Arrowing through a radio group checks each radio in turn, and each fires "change". A form that
+// saves as it changes (data-autosave, hx-trigger="settled") is sent once the choice has settled,
+// with the last one; a text box is sent as soon as it is left. Pressing the form's own button
+// sends it at once and forgets any save still waiting.
+const waiting = new WeakMap();
+
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (!form || !form.matches("[data-autosave]")) return;
+  clearTimeout(waiting.get(form));
+  const delay = event.target.type === "radio" ? SETTLE_MS : 0;
+  waiting.set(form, setTimeout(() => {
+    waiting.delete(form);
+    // A save from another form may have redrawn this one meanwhile (its choice carried across).
+    const current = form.isConnected ? form : form.id && document.getElementById(form.id);
+    if (current) current.dispatchEvent(new Event("settled", { bubbles: true }));
+  }, delay));
+});
+
+document.addEventListener("submit", (event) => {
+  clearTimeout(waiting.get(event.target));
+  waiting.delete(event.target);
+}, true);
