@@ -16,7 +16,10 @@ from portal.extensions import db
 from portal.models import CarePlanEntry, CarerContribution, CareSession, Goal, MeasureAssignment, MeasureDeferral
 from tests.conftest import PageRequest
 
-SOON = date.today() + timedelta(days=14)
+
+def soon() -> date:
+    """Worked out when each test runs, never at import (a run may cross midnight)."""
+    return date.today() + timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class CreateForm:
 
 
 def _date(prefix: str) -> dict[str, str]:
-    return {f"{prefix}-day": str(SOON.day), f"{prefix}-month": str(SOON.month), f"{prefix}-year": str(SOON.year)}
+    return {f"{prefix}-day": str(soon().day), f"{prefix}-month": str(soon().month), f"{prefix}-year": str(soon().year)}
 
 
 CREATE_FORMS = {

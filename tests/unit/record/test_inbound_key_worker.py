@@ -26,7 +26,9 @@ def since() -> str:
     return (datetime.now(UTC) + timedelta(minutes=5)).isoformat(timespec="seconds")
 
 
-TODAY = datetime.now(UTC).date()
+def today() -> date:
+    """Worked out when each test runs, never at import (a run may cross midnight)."""
+    return datetime.now(UTC).date()
 
 
 def _team_in_record(fhir_server):  # type: ignore[no-untyped-def]
@@ -65,7 +67,7 @@ def test_a_new_key_worker_named_in_the_record_is_a_handover_from_the_record(app,
 
     assert result.key_worker_changed and person.key_worker_id == tom.id
     latest = handover.history(person)[0]
-    assert (latest.key_worker_id, latest.previous_key_worker_id, latest.handover_on) == (tom.id, priya.id, TODAY)
+    assert (latest.key_worker_id, latest.previous_key_worker_id, latest.handover_on) == (tom.id, priya.id, today())
     assert (latest.source, latest.recorded_by_id, latest.handover_note) == (AssignmentSource.CLINICAL_RECORD, None, "")
     assert [(e.actor_user_id, e.record_id) for e in _audit("key_worker_changed")] == [(lead.user_id, person.id),
                                                                                        (None, person.id)]
@@ -83,7 +85,7 @@ def test_the_history_page_says_the_change_came_from_the_record(app, fhir_server,
 
     page = client.get(f"/staff/service-users/{person.id}/key-worker").get_data(as_text=True)
 
-    assert f"Handed over {TODAY.strftime('%-d %B %Y')}, recorded by the clinical record" in page
+    assert f"Handed over {today().strftime('%-d %B %Y')}, recorded by the clinical record" in page
 
 
 def test_an_unknown_practitioner_changes_nothing_and_the_team_lead_sees_a_problem(app, fhir_server, record) -> None:

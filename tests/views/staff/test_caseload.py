@@ -16,7 +16,10 @@ from tests import factories
 from tests import workspace_factories as make
 from tests.conftest import PageRequest
 
-TODAY = date.today()
+
+def today() -> date:
+    """Worked out when each test runs, never at import (a run may cross midnight)."""
+    return date.today()
 
 
 def tags_of(page: Any, person: Any) -> list[str]:
@@ -31,18 +34,18 @@ def names(page: Any) -> list[str]:
 
 def up_to_date(person: Any) -> None:
     """Nothing needs attention: measures done recently, goal and care plan current, safety plan."""
-    make.create_response(person, "dialog", TODAY - timedelta(days=10), {"quality_of_life": 4.0})
-    make.create_response(person, "reqol10", TODAY - timedelta(days=10), {"total": 25})
-    make.create_goal(person, agreed_on=TODAY - timedelta(days=20), next_review_on=TODAY + timedelta(days=60))
-    make.create_care_plan(person, agreed_on=TODAY - timedelta(days=20), next_review_on=TODAY + timedelta(days=200))
+    make.create_response(person, "dialog", today() - timedelta(days=10), {"quality_of_life": 4.0})
+    make.create_response(person, "reqol10", today() - timedelta(days=10), {"total": 25})
+    make.create_goal(person, agreed_on=today() - timedelta(days=20), next_review_on=today() + timedelta(days=60))
+    make.create_care_plan(person, agreed_on=today() - timedelta(days=20), next_review_on=today() + timedelta(days=200))
     make.create_safety_plan(person)
 
 
 def test_key_worker_sees_what_is_due_for_sam(app: Flask, service_user: Any, as_key_worker: PageRequest) -> None:
     up_to_date(service_user)
-    make.create_assignment(service_user, "dialog", TODAY + timedelta(days=7))
+    make.create_assignment(service_user, "dialog", today() + timedelta(days=7))
     page = as_key_worker.get("staff.home")
-    due = (TODAY + timedelta(days=7)).strftime("%-d %b %Y")
+    due = (today() + timedelta(days=7)).strftime("%-d %b %Y")
     assert tags_of(page, service_user) == [f"DIALOG due by {due}"]
 
 
@@ -55,12 +58,12 @@ def test_a_person_with_nothing_due_says_so(app: Flask, service_user: Any, as_key
 def test_every_kind_of_attention_is_shown(app: Flask, service_user: Any, key_worker: Any,
                                           as_key_worker: PageRequest) -> None:
     person = service_user
-    make.create_assignment(person, "dialog", TODAY - timedelta(days=3))
-    make.create_assignment(person, "reqol10", TODAY - timedelta(days=3))
-    make.create_deferral(person, "reqol10", TODAY + timedelta(days=30))
-    make.create_goal(person, agreed_on=TODAY - timedelta(days=100), next_review_on=TODAY - timedelta(days=5))
-    make.create_care_plan(person, agreed_on=TODAY - timedelta(days=400),
-                          adjustments=(make.at(TODAY - timedelta(days=30)),))
+    make.create_assignment(person, "dialog", today() - timedelta(days=3))
+    make.create_assignment(person, "reqol10", today() - timedelta(days=3))
+    make.create_deferral(person, "reqol10", today() + timedelta(days=30))
+    make.create_goal(person, agreed_on=today() - timedelta(days=100), next_review_on=today() - timedelta(days=5))
+    make.create_care_plan(person, agreed_on=today() - timedelta(days=400),
+                          adjustments=(make.at(today() - timedelta(days=30)),))
     make.create_flag(person)
     make.create_dead_message(person)
     carer = factories.create_carer(person, name="Jo Taylor")  # details never confirmed
@@ -69,7 +72,7 @@ def test_every_kind_of_attention_is_shown(app: Flask, service_user: Any, key_wor
     tags = tags_of(as_key_worker.get("staff.home"), person)
 
     def day(days: int) -> str:
-        return (TODAY + timedelta(days=days)).strftime("%-d %b %Y")
+        return (today() + timedelta(days=days)).strftime("%-d %b %Y")
 
     assert "1 urgent flag to follow up" in tags
     assert "1 change not sent to the record" in tags
@@ -90,10 +93,10 @@ def test_the_people_most_in_need_come_first_and_other_sorts_work(app: Flask, key
     up_to_date(calm)
     late = factories.create_service_user(key_worker=key_worker, given_name="Cal", family_name="Cole")
     up_to_date(late)
-    make.create_assignment(late, "dialog", TODAY - timedelta(days=1))
+    make.create_assignment(late, "dialog", today() - timedelta(days=1))
     soon = factories.create_service_user(key_worker=key_worker, given_name="Ben", family_name="Boyd")
     up_to_date(soon)
-    make.create_assignment(soon, "dialog", TODAY + timedelta(days=2))
+    make.create_assignment(soon, "dialog", today() + timedelta(days=2))
 
     assert names(as_key_worker.get("staff.home")) == ["Cal Cole", "Ben Boyd", "Ann Able"]
     assert names(as_key_worker.get("staff.home", sort="name")) == ["Ann Able", "Ben Boyd", "Cal Cole"]
@@ -167,13 +170,13 @@ def test_team_lead_sees_the_team_with_no_key_worker_first(app: Flask, team: Any,
 
 def _busy_person(key_worker: Any, number: int) -> None:
     person = factories.create_service_user(key_worker=key_worker, family_name=f"Busy{number}", with_account=False)
-    make.create_assignment(person, "dialog", TODAY - timedelta(days=number % 5))
-    make.create_deferral(person, "reqol10", TODAY + timedelta(days=10))
-    make.create_response(person, "dialog", TODAY - timedelta(days=300), {"quality_of_life": 3.5})
+    make.create_assignment(person, "dialog", today() - timedelta(days=number % 5))
+    make.create_deferral(person, "reqol10", today() + timedelta(days=10))
+    make.create_response(person, "dialog", today() - timedelta(days=300), {"quality_of_life": 3.5})
     make.create_response(person, "reqol10", None)
-    make.create_goal(person, agreed_on=TODAY - timedelta(days=120), ratings=((TODAY - timedelta(days=120), 3),))
-    make.create_care_plan(person, agreed_on=TODAY - timedelta(days=380),
-                          adjustments=(make.at(TODAY - timedelta(days=10)),))
+    make.create_goal(person, agreed_on=today() - timedelta(days=120), ratings=((today() - timedelta(days=120), 3),))
+    make.create_care_plan(person, agreed_on=today() - timedelta(days=380),
+                          adjustments=(make.at(today() - timedelta(days=10)),))
     make.create_flag(person)
     make.create_dead_message(person)
     carer = factories.create_carer(person, with_account=False)
@@ -200,12 +203,12 @@ def test_the_number_of_queries_does_not_grow_with_the_caseload(app: Flask, key_w
 
 def test_the_timeline_shows_the_history_and_is_audited(app: Flask, service_user: Any, key_worker: Any,
                                                        as_key_worker: PageRequest) -> None:
-    make.create_response(service_user, "reqol10", TODAY - timedelta(days=40), {"total": 21})
-    make.create_goal(service_user, agreed_on=TODAY - timedelta(days=30), text="Walk to the shops",
-                     ratings=((TODAY - timedelta(days=30), 2), (TODAY - timedelta(days=2), 5)))
-    make.create_goal(service_user, agreed_on=TODAY - timedelta(days=30), text="Old goal",
-                     status=GoalStatus.ACHIEVED, closed_on=TODAY - timedelta(days=1))
-    make.create_care_plan(service_user, agreed_on=TODAY - timedelta(days=20))
+    make.create_response(service_user, "reqol10", today() - timedelta(days=40), {"total": 21})
+    make.create_goal(service_user, agreed_on=today() - timedelta(days=30), text="Walk to the shops",
+                     ratings=((today() - timedelta(days=30), 2), (today() - timedelta(days=2), 5)))
+    make.create_goal(service_user, agreed_on=today() - timedelta(days=30), text="Old goal",
+                     status=GoalStatus.ACHIEVED, closed_on=today() - timedelta(days=1))
+    make.create_care_plan(service_user, agreed_on=today() - timedelta(days=20))
     make.create_flag(service_user)
     carer = factories.create_carer(service_user, name="Jo Taylor")
     make.create_contribution(service_user, carer.id)
@@ -220,7 +223,7 @@ def test_the_timeline_shows_the_history_and_is_audited(app: Flask, service_user:
     assert "Care plan version 1 agreed" in text
     assert "Jo Taylor shared their views" in text
     assert "Urgent: life not worth living (ReQoL)" in text
-    assert events[0].startswith(TODAY.strftime("%-d %B %Y")), "newest first"
+    assert events[0].startswith(today().strftime("%-d %B %Y")), "newest first"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "service_user_viewed"))
     assert (event.actor_user_id, event.record_id) == (key_worker.user_id, service_user.id)
 
@@ -241,10 +244,10 @@ def test_the_service_user_page_links_to_the_timeline(app: Flask, service_user: A
 
 def test_the_caseload_uses_the_trusts_windows(app: Flask, service_user: Any, key_worker: Any,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    make.create_response(service_user, "dialog", TODAY - timedelta(days=240))  # about 8 months ago
+    make.create_response(service_user, "dialog", today() - timedelta(days=240))  # about 8 months ago
 
     def dialog_codes() -> list[str]:
-        [row] = caseload.caseload_rows(key_worker.user, TODAY)
+        [row] = caseload.caseload_rows(key_worker.user, today())
         return [item.code for item in row.items if item.instrument_id == "dialog"]
 
     assert dialog_codes() == ["measure_not_recent"]  # the default: 6 months

@@ -15,11 +15,15 @@ from tests import workspace_factories as make
 from tests.conftest import PageRequest
 from tests.pages import error_messages
 
-TODAY = date.today()
+
+def today() -> date:
+    """Worked out when each test runs, never at import (a run may cross midnight)."""
+    return date.today()
 
 
 def handover_form(key_worker: Any, note: str = "Alex likes texts before visits. Dog at home.",
-                  day: date = TODAY) -> dict[str, Any]:
+                  day: date | None = None) -> dict[str, Any]:
+    day = day or today()
     return {"key_worker": str(key_worker.id), "handover_on-day": str(day.day),
             "handover_on-month": str(day.month), "handover_on-year": str(day.year), "handover_note": note}
 
@@ -64,7 +68,7 @@ def test_team_lead_allocates_a_key_worker_with_a_handover(app: Flask, team: Any,
 
     form = as_team_lead.get("staff.allocate_key_worker", service_user_id=alex.id)
     assert form.h1.get_text(" ", strip=True) == "Alex Morgan Allocate a key worker"
-    assert form.select_one("#handover_on-day")["value"] == str(TODAY.day)
+    assert form.select_one("#handover_on-day")["value"] == str(today().day)
     as_team_lead.post("staff.allocate_key_worker", _data=handover_form(key_worker), _expected_status=303,
                       _expected_redirect="/staff/team", service_user_id=alex.id)
 
@@ -72,7 +76,7 @@ def test_team_lead_allocates_a_key_worker_with_a_handover(app: Flask, team: Any,
     assert alex.key_worker_id == key_worker.id
     history = db.session.scalars(select(KeyWorkerAssignment)).all()
     assert [(h.key_worker_id, h.previous_key_worker_id, h.handover_on, h.handover_note, h.recorded_by_id)
-            for h in history] == [(key_worker.id, None, TODAY, "Alex likes texts before visits. Dog at home.",
+            for h in history] == [(key_worker.id, None, today(), "Alex likes texts before visits. Dog at home.",
                                    team_lead.user_id)]
     audit = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "key_worker_changed"))
     assert (audit.actor_user_id, audit.record_type, audit.record_id) == (team_lead.user_id, "service_user", alex.id)
@@ -81,7 +85,7 @@ def test_team_lead_allocates_a_key_worker_with_a_handover(app: Flask, team: Any,
     assert {k: v for k, v in message.payload.items() if k != "changed_at"} == {
         "nhs_number": alex.nhs_number, "key_worker_name": "Kim Keyworker",
         "key_worker_professional_registration": "NMC 00A0000A", "team_name": "Test Team"}
-    assert message.payload["changed_at"].startswith(TODAY.isoformat())
+    assert message.payload["changed_at"].startswith(today().isoformat())
     assert "Dog" not in str(message.payload)
 
     team_page = as_team_lead.get("staff.team")
@@ -99,13 +103,13 @@ def test_changing_key_worker_keeps_the_history_and_the_new_one_sees_the_note(
     assert choices == ["Lee Lead, Mental health nurse (0 people)", "Tom Okafor, Mental health nurse (0 people)"], (
         "the current key worker is not offered")
     as_team_lead.post("staff.allocate_key_worker", _data=handover_form(tom, "Sam is moving house in May.",
-                                                                       TODAY - timedelta(days=1)),
+                                                                       today() - timedelta(days=1)),
                       _expected_status=303, service_user_id=service_user.id)
 
     db.session.expire_all()
     assert service_user.key_worker_id == tom.id
     row = db.session.scalar(select(KeyWorkerAssignment))
-    assert (row.previous_key_worker_id, row.handover_on) == (key_worker.id, TODAY - timedelta(days=1))
+    assert (row.previous_key_worker_id, row.handover_on) == (key_worker.id, today() - timedelta(days=1))
 
     tom_client = PageRequest(factories_sign_in(app, tom))
     assert [a.get_text(strip=True) for a in tom_client.get("staff.home").select("table a")] == ["Sam Taylor"]
@@ -114,7 +118,7 @@ def test_changing_key_worker_keeps_the_history_and_the_new_one_sees_the_note(
     assert "Key worker changed to Tom Okafor" in timeline.get_text()
     latest = {row.dt.get_text(strip=True): row.dd.get_text(" ", strip=True)
               for row in timeline.select(".nhsuk-summary-list__row")}["Latest handover"]
-    assert latest == f"{(TODAY - timedelta(days=1)).strftime('%-d %B %Y')} Sam is moving house in May."
+    assert latest == f"{(today() - timedelta(days=1)).strftime('%-d %B %Y')} Sam is moving house in May."
     # Kim no longer sees Sam.
     PageRequest(factories_sign_in(app, key_worker)).get("staff.service_user", _expected_status=404,
                                                         service_user_id=service_user.id)
@@ -145,7 +149,7 @@ def test_mistakes_are_explained_and_what_was_typed_is_kept(app: Flask, team: Any
     assert page.title.get_text().startswith("Error: ")
     assert page.select_one("#handover_on-day")["value"] == "31"
 
-    future = as_team_lead.post("staff.allocate_key_worker", _data=handover_form(tom, day=TODAY + timedelta(days=1)),
+    future = as_team_lead.post("staff.allocate_key_worker", _data=handover_form(tom, day=today() + timedelta(days=1)),
                                service_user_id=service_user.id)
     assert error_messages(future) == ["The handover date must be today or in the past"]
     assert "Alex likes texts" in future.select_one("textarea").get_text()
@@ -208,7 +212,7 @@ def test_the_new_key_worker_reads_the_handover_note_and_confirms_it(
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.record_type == "key_worker_assignment"))
     assert list(actions) == ["handover_note_viewed", "handover_note_read"]
     history = as_team_lead.get("staff.allocate_key_worker", service_user_id=alex.id).select_one(".portal-history")
-    assert f"Kim Keyworker read it on {TODAY.strftime('%-d %B %Y')}" in history.get_text()
+    assert f"Kim Keyworker read it on {today().strftime('%-d %B %Y')}" in history.get_text()
 
 
 def test_a_former_key_worker_cannot_open_handovers_once_the_person_is_handed_on(
