@@ -60,7 +60,7 @@ from portal.notify.messages import MessageKind
 from portal.notify.port import DeliveryStatus, Message, Notifier, PermanentFailure, TemporaryFailure
 from portal.notify.rules import Channel, Choice, QuietHours, ReminderSettings, Skip, TaskKind
 from portal.notify.tokens import InvalidStopToken, make_stop_token, read_stop_token
-from portal.services import audit, carers, consent, measures, people
+from portal.services import audit, carers, consent, measures, notification_queue, people
 
 log = logging.getLogger(__name__)
 
@@ -642,26 +642,7 @@ def send_due(notifier: Notifier, now: datetime | None = None, settings: Reminder
 
 
 def _claim(due_by: datetime, batch_size: int) -> list[tuple[int, int]]:
-    query = (
-        select(ReminderNotification.id, ReminderNotification.attempts)
-        .where(ReminderNotification.status == NotificationStatus.QUEUED, ReminderNotification.next_attempt_at <= due_by)
-        .order_by(ReminderNotification.next_attempt_at, ReminderNotification.id).limit(batch_size)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    lease_until = max(utcnow(), due_by) + LEASE
-    claimed = []
-    for notification_id, attempts in db.session.execute(query).all():
-        won = db.session.execute(
-            update(ReminderNotification)
-            .where(ReminderNotification.id == notification_id, ReminderNotification.attempts == attempts,
-                   ReminderNotification.status == NotificationStatus.QUEUED)
-            .values(attempts=attempts + 1, next_attempt_at=lease_until)
-        ).rowcount  # type: ignore[attr-defined]
-        if won == 1:
-            claimed.append((notification_id, attempts + 1))
-    db.session.commit()
-    return claimed
+    return notification_queue.claim_due(ReminderNotification, due_by, batch_size, LEASE)
 
 
 def _deliver(notifier: Notifier, notification_id: int, attempts: int, now: datetime,

@@ -60,7 +60,7 @@ from portal.notify.messages import MessageKind
 from portal.notify.port import Message, Notifier, PermanentFailure, TemporaryFailure
 from portal.notify.rules import Channel
 from portal.risk_rules import URGENT, Colleague, Route, Via, When
-from portal.services import audit, outbox, people, settings
+from portal.services import audit, notification_queue, outbox, people, settings
 from portal.services.errors import NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
@@ -392,26 +392,7 @@ def send_due(notifier: Notifier, now: datetime | None = None, batch_size: int = 
 
 
 def _claim(due_by: datetime, batch_size: int) -> list[tuple[int, int]]:
-    query = (
-        select(StaffNotification.id, StaffNotification.attempts)
-        .where(StaffNotification.status == NotificationStatus.QUEUED, StaffNotification.next_attempt_at <= due_by)
-        .order_by(StaffNotification.next_attempt_at, StaffNotification.id).limit(batch_size)
-    )
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    lease_until = max(utcnow(), due_by) + LEASE
-    claimed = []
-    for notification_id, attempts in db.session.execute(query).all():
-        won = db.session.execute(
-            update(StaffNotification)
-            .where(StaffNotification.id == notification_id, StaffNotification.attempts == attempts,
-                   StaffNotification.status == NotificationStatus.QUEUED)
-            .values(attempts=attempts + 1, next_attempt_at=lease_until)
-        ).rowcount  # type: ignore[attr-defined]
-        if won == 1:
-            claimed.append((notification_id, attempts + 1))
-    db.session.commit()
-    return claimed
+    return notification_queue.claim_due(StaffNotification, due_by, batch_size, LEASE)
 
 
 def _deliver(notifier: Notifier, notification_id: int, attempts: int, now: datetime) -> str:
