@@ -10,6 +10,15 @@ ENTER_CURRENT_PASSWORD = _l("Enter your current password")
 CURRENT_PASSWORD_WRONG = _l("Your current password is not right")
 ENTER_NEW_PASSWORD = _l("Enter a new password")
 PASSWORD_TOO_SHORT = _l("Your new password must be 12 characters or more")
+PASSWORD_TOO_LONG = _l("Your new password must be 200 characters or fewer")
+PASSWORD_EASY_TO_GUESS = _l(
+    "This password is used by a lot of people or is easy to guess. "
+    "Try 3 or 4 words that have nothing to do with each other."
+)
+PASSWORD_ABOUT_YOU = _l(
+    "Do not use your name or email address in your password. "
+    "Try 3 or 4 words that have nothing to do with you."
+)
 PASSWORDS_DIFFERENT = _l("The passwords do not match. Type the same password twice.")
 ENTER_CODE = _l("Enter the code you were given")
 CODE_NOT_RIGHT = _l(

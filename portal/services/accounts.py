@@ -15,6 +15,7 @@ from portal.extensions import db
 from portal.models import Invitation, Role, User
 from portal.models.base import utcnow
 from portal.models.people import new_session_token
+from portal.passwords import personal_words
 from portal.services import audit, record_sync, safety_plans
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -22,7 +23,6 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 # Crockford-style alphabet: no 0/O or 1/I/L to misread when a code is read out.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-MIN_PASSWORD_LENGTH = 12
 
 
 def hash_password(password: str) -> str:
@@ -154,6 +154,23 @@ def usable_invitation(code: str, email: str, now: datetime) -> Invitation:
     ):
         raise InvitationProblem
     return invitation
+
+
+def invited_person_words(code: str, email: str) -> list[str]:
+    """The invited person's own name and email address, as words a password must not be built from."""
+    from portal.models import Carer, ServiceUser
+
+    try:
+        invitation = usable_invitation(code, email, utcnow())
+    except InvitationProblem:
+        return personal_words(email)
+    person = (db.session.get(ServiceUser, invitation.service_user_id) if invitation.service_user_id
+              else db.session.get(Carer, invitation.carer_id) if invitation.carer_id else None)
+    return personal_words(email, person.display_name if person else None)
+
+
+def user_words(user: User) -> list[str]:
+    return personal_words(user.email, user.display_name)
 
 
 def accept_invitation(email: str, code: str, password: str, now: datetime | None = None) -> User:

@@ -7,7 +7,14 @@ from wtforms import ValidationError
 from portal.forms import messages
 from portal.forms.fields import EmailField, PasswordField, StringField
 from portal.forms.validators import Email, Required
-from portal.services.accounts import MIN_PASSWORD_LENGTH
+from portal.passwords import PasswordProblem, password_problem
+
+_PROBLEM_MESSAGES = {
+    PasswordProblem.TOO_SHORT: messages.PASSWORD_TOO_SHORT,
+    PasswordProblem.TOO_LONG: messages.PASSWORD_TOO_LONG,
+    PasswordProblem.EASY_TO_GUESS: messages.PASSWORD_EASY_TO_GUESS,
+    PasswordProblem.ABOUT_YOU: messages.PASSWORD_ABOUT_YOU,
+}
 
 
 class LoginForm(FlaskForm):
@@ -30,11 +37,17 @@ def _confirm_password() -> Any:
 
 
 class NewPasswordChecks:
-    """Checks shared by every form that sets a password (fields are declared in order per form)."""
+    """Checks shared by every form that sets a password (fields are declared in order per form).
+
+    ``personal_words`` (the person's own name and email address) is set by the view.
+    """
+
+    personal_words: list[str] = []
 
     def validate_new_password(self, field: Any) -> None:
-        if len(field.data) < MIN_PASSWORD_LENGTH:
-            raise ValidationError(str(messages.PASSWORD_TOO_SHORT))
+        problem = password_problem(field.data, self.personal_words)
+        if problem is not None:
+            raise ValidationError(str(_PROBLEM_MESSAGES[problem]))
 
     def validate_confirm_password(self, field: Any) -> None:
         if field.data != self.new_password.data:  # type: ignore[attr-defined]

@@ -70,6 +70,7 @@ def logout() -> Response:
 @signed_in
 def change_password() -> str | Response:
     form = ChangePasswordForm()
+    form.personal_words = accounts.user_words(current_user._get_current_object())
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if accounts.change_password(user, form.current_password.data, form.new_password.data):
@@ -85,6 +86,7 @@ def change_password() -> str | Response:
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_sign_in)
 def accept_invitation() -> str | Response:
     form = AcceptInvitationForm()
+    form.personal_words = accounts.invited_person_words(form.code.data or "", form.email.data or "")
     if form.validate_on_submit():
         try:
             user = accounts.accept_invitation(form.email.data, form.code.data, form.new_password.data)

@@ -144,3 +144,33 @@ def test_a_new_code_for_the_same_person_replaces_the_unused_one(app: Flask, key_
         accounts.usable_invitation(lost.code, "new.person@example.test", utcnow())
     assert accounts.usable_invitation(again.code, "new.person@example.test", utcnow()).id == again.invitation.id
     assert accounts.usable_invitation(unrelated.code, "someone.else@example.test", utcnow())  # not touched
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("password1234", "This password is used by a lot of people or is easy to guess."),
+    ("aaaaaaaaaaaa", "This password is used by a lot of people or is easy to guess."),
+])
+def test_a_common_new_password_is_refused_with_a_plain_reason(as_key_worker: PageRequest, password: str, message: str) -> None:
+    page = as_key_worker.post("auth.change_password", {
+        "current_password": factories.PASSWORD, "new_password": password, "confirm_password": password})
+    assert error_messages(page)[0].startswith(message)
+
+
+def test_a_new_password_made_of_your_own_email_address_is_refused(key_worker, as_key_worker: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    password = key_worker.user.email
+    page = as_key_worker.post("auth.change_password", {
+        "current_password": factories.PASSWORD, "new_password": password, "confirm_password": password})
+    assert error_messages(page)[0].startswith("Do not use your name or email address in your password.")
+    assert accounts.authenticate(key_worker.user.email, factories.PASSWORD) is not None
+
+
+def test_an_invitation_refuses_a_password_made_of_the_invited_persons_name(app: Flask, key_worker, page_request: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    person = factories.create_service_user(key_worker=key_worker, with_account=False, given_name="Rosalind")
+    created = _invite_service_user(key_worker, person, email="r.k@example.test")
+    page = page_request.post("auth.accept_invitation", {
+        "email": "r.k@example.test", "code": created.code, "new_password": "Rosalind2026!!",
+        "confirm_password": "Rosalind2026!!"})
+    assert error_messages(page) == [
+        "Do not use your name or email address in your password. Try 3 or 4 words that have nothing to do with you."]
+    db.session.refresh(person)
+    assert person.user_id is None
