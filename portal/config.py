@@ -30,9 +30,13 @@ class Config:
     SERVICE_NAME = "Your care portal"
     TRUST_NAME = "Demo NHS Foundation Trust"
     DEMO_DATA = True
-    # Rate limits for failed sign-ins (Flask-Limiter syntax). Use Redis in production.
+    # Where limits on guessing are counted: memory in one process; "redis://host:6379" when several
+    # workers or instances serve the portal, so they share one count (README "Sign-in limits").
     RATELIMIT_STORAGE_URI = "memory://"
-    LOGIN_FAILURE_LIMIT = "5 per minute;20 per hour"
+    # Wrong passwords and codes allowed, per kind ("sign_in", "current_password", "invitation_code"):
+    # {"sign_in": {"per_account": "5 per 15 minutes", "per_address": "100 per 10 minutes",
+    # "per_known_browser": "10 per 15 minutes"}}; empty = the defaults in portal/guessing.py.
+    ATTEMPT_LIMITS: dict[str, dict[str, str]] = {}
     # How many reverse proxies (TLS terminators, load balancers) stand in front of the portal, each
     # setting X-Forwarded-For and X-Forwarded-Proto. 0: trust no such header (a client could forge
     # them). With 1 or more the portal knows a request came over https (so it sends HSTS) and
@@ -215,8 +219,26 @@ def load_config(name: str | None = None, overrides: dict[str, Any] | None = None
     if not 0 <= int(settings.get("TRUSTED_PROXIES", 0)) <= 10:
         raise ConfigError("PORTAL_TRUSTED_PROXIES must be 0 (no proxy) to 10: how many proxies set X-Forwarded-*.")
     check_risk_settings(settings)
+    check_attempt_limits(settings.get("ATTEMPT_LIMITS") or {})
     check_safe(settings)
     return settings
+
+
+def check_attempt_limits(limits: dict[str, Any]) -> None:
+    from limits import parse_many
+
+    from portal.guessing import DEFAULT_RULES
+
+    for kind, rules in limits.items():
+        if kind not in DEFAULT_RULES or not isinstance(rules, dict) or set(rules) != {
+                "per_account", "per_address", "per_known_browser"}:
+            raise ConfigError(f"PORTAL_ATTEMPT_LIMITS: give {', '.join(DEFAULT_RULES)} each as "
+                              '{"per_account": …, "per_address": …, "per_known_browser": …}.')
+        for rule in rules.values():
+            try:
+                parse_many(str(rule))
+            except ValueError as error:
+                raise ConfigError(f"PORTAL_ATTEMPT_LIMITS: {rule!r} is not like \"5 per 15 minutes\".") from error
 
 
 def check_risk_settings(settings: dict[str, Any]) -> None:

@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import re
 
-from flask import current_app, flash, render_template, request, session, url_for
+from flask import flash, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from portal import guessing
 from portal.access import public, signed_in
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
-from portal.extensions import limiter
 from portal.forms import messages
 from portal.htmx import redirect_after_post
 from portal.services import accounts
-
-
-def _failed_sign_in(response: Response) -> bool:
-    return request.method == "POST" and response.status_code == 200
-
-
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_FAILURE_LIMIT"])
-
 
 # A path on this site, as Flask-Login writes it into ``?next=`` (already percent-encoded): URL
 # characters only, so no space, tab or backslash a browser would drop or turn into "//other.host".
@@ -40,18 +31,22 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_sign_in)
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect_after_post(url_for("public.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        refusal = guessing.refused("sign_in", form.email.data)
+        if refusal is not None:
+            return guessing.too_many(refusal, "sign_in")
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is not None:
+            guessing.succeeded("sign_in", form.email.data)
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a fresh session on sign-in: nothing carried over from before
             login_user(user)
-            return redirect_after_post(next_url or url_for("public.home"))
+            return guessing.remember_browser(redirect_after_post(next_url or url_for("public.home")))
+        guessing.failed("sign_in", form.email.data)
         form.email.errors = [str(messages.SIGN_IN_FAILED)]
     return render_template("auth/login.html", form=form)
 
@@ -68,29 +63,37 @@ def logout() -> Response:
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
-def change_password() -> str | Response:
+def change_password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
     form.personal_words = accounts.user_words(current_user._get_current_object())
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        refusal = guessing.refused("current_password", str(user.id))
+        if refusal is not None:
+            return guessing.too_many(refusal, "current_password")
         if accounts.change_password(user, form.current_password.data, form.new_password.data):
+            guessing.succeeded("current_password", str(user.id))
             login_user(user)  # the session token changed: keep this session, end the others
             flash(_("Your password has been changed. You have been signed out everywhere else."), "info")
             return redirect_after_post(url_for("public.home"))
+        guessing.failed("current_password", str(user.id))
         form.current_password.errors = [str(messages.CURRENT_PASSWORD_WRONG)]
     return render_template("auth/change_password.html", form=form)
 
 
 @bp.route("/invitation", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed_sign_in)
-def accept_invitation() -> str | Response:
+def accept_invitation() -> str | Response | tuple[str, int]:
     form = AcceptInvitationForm()
     form.personal_words = accounts.invited_person_words(form.code.data or "", form.email.data or "")
     if form.validate_on_submit():
+        refusal = guessing.refused("invitation_code", form.email.data)
+        if refusal is not None:
+            return guessing.too_many(refusal, "invitation_code")
         try:
             user = accounts.accept_invitation(form.email.data, form.code.data, form.new_password.data)
         except accounts.InvitationProblem:
+            guessing.failed("invitation_code", form.email.data)
             form.code.errors = [str(messages.CODE_NOT_RIGHT)]
         else:
             session.clear()

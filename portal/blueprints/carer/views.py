@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from portal import guessing
 from portal.access import roles
 from portal.blueprints.carer import bp
 from portal.blueprints.carer import presenters as present
@@ -98,13 +99,17 @@ def contribute(service_user_id: int) -> str | Response:
 
 @bp.route("/people/new", methods=["GET", "POST"])
 @roles(Role.CARER)
-def add_person() -> str | Response:
+def add_person() -> str | Response | tuple[str, int]:
     people.own_carer(current_user)
     form = AddPersonForm()
     if form.validate_on_submit():
+        refusal = guessing.refused("invitation_code", current_user.email)
+        if refusal is not None:
+            return guessing.too_many(refusal, "invitation_code")
         try:
             link = carers.accept_link_invitation(current_user, form.code.data, form.relationship.data)
         except accounts.InvitationProblem:
+            guessing.failed("invitation_code", current_user.email)
             form.code.errors = [str(messages.CODE_NOT_RIGHT)]
         else:
             flash(_("%(name)s is added to the people you care for.", name=link.service_user.display_name), "info")

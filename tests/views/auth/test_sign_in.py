@@ -117,6 +117,9 @@ def test_next_only_goes_to_this_site(app: Flask, client) -> None:  # type: ignor
 
 @pytest.mark.parametrize("next_url", ["/%09/evil.example/", "/%0A/evil.example/", "/%20/evil.example/",
                                       "/%5C/evil.example/", "/%5C%5Cevil.example/", "https://evil.example/",
+                                      "%2F%2Fevil.example/", "%2F%5Cevil.example/", "/%0D/evil.example/",
+                                      "/%09%2Fevil.example", "%09//evil.example/", "javascript:alert(1)",
+                                      "%5C%5Cevil.example/", "/%E3%80%82/evil.example/", "evil.example",
                                       "/" + "a" * 100_000])
 def test_next_that_a_browser_could_read_as_another_site_or_that_is_huge_is_not_followed(  # type: ignore[no-untyped-def]
         app: Flask, client, next_url: str) -> None:
