@@ -1,0 +1,56 @@
+"""The audit trail is append-only in the database itself, not only through the portal's models:
+raw SQL cannot change or delete an event, on SQLite and on PostgreSQL. The tests' own cleanup
+between tests still empties it (tests/conftest.py says how)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+
+from portal.extensions import db
+from portal.models import AuditEvent, Role
+from portal.services import audit
+from tests import factories
+from tests.conftest import _empty_tables
+
+CHANGES = [
+    "UPDATE audit_event SET action = 'nothing_happened'",
+    "UPDATE audit_event SET actor_user_id = NULL, record_id = NULL",
+    "UPDATE audit_event SET at = at",  # even a change to the same value
+    "DELETE FROM audit_event WHERE action = 'service_user_viewed'",
+    "DELETE FROM audit_event",
+]
+
+
+def _trail() -> list[tuple[object, ...]]:
+    return [tuple(row) for row in db.session.execute(
+        select(AuditEvent.id, AuditEvent.actor_user_id, AuditEvent.action, AuditEvent.record_type,
+               AuditEvent.record_id, AuditEvent.at).order_by(AuditEvent.id))]
+
+
+@pytest.mark.parametrize("statement", CHANGES)
+def test_the_database_refuses_to_change_or_delete_an_audit_event(app: Flask, statement: str) -> None:
+    user = factories.create_user(Role.KEY_WORKER)
+    audit.record_now(user.id, "service_user_viewed", "service_user", 7)
+    audit.record_now(None, "sign_in_failed")
+    before = _trail()
+
+    with pytest.raises(IntegrityError, match="append-only"), db.engine.begin() as connection:
+        connection.execute(text(statement))
+
+    db.session.expire_all()
+    assert _trail() == before
+
+
+def test_the_cleanup_between_tests_empties_the_trail_and_leaves_it_append_only(app: Flask) -> None:
+    audit.record_now(factories.create_user(Role.ADMIN).id, "signed_in")
+
+    _empty_tables()
+
+    assert _trail() == []
+    audit.record_now(None, "sign_in_failed")
+    with pytest.raises(IntegrityError, match="append-only"), db.engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_event"))
+    assert [row[2] for row in _trail()] == ["sign_in_failed"]
