@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
+AUDIT_PROBE_URL ?= https://pypi.org/pypi/pip/24.0/json
 
 .DEFAULT_GOAL := help
 
@@ -13,10 +14,12 @@ PORT ?= 5000
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-22s %s\n", $$1, $$2}'
 
+# Every dependency (dev tools, pip and setuptools too) comes from requirements.lock, each file checked
+# against its hash; the portal itself cannot be hash-checked, so it goes in last, with nothing else.
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -57,9 +60,32 @@ test: install ## Install and run the whole test suite
 	if [ $$rc -eq 5 ]; then echo "No tests ran: that is a failure."; exit 1; fi; exit $$rc
 
 .PHONY: lint
-lint: install ## Lint, check formatting and types
+lint: install ## Lint, check types and look for security mistakes (bandit)
 	$(BIN)/ruff check portal tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/bandit --quiet -c pyproject.toml -r portal
+
+# pip-audit asks PyPI's JSON API about each pinned version in the lock (pypi.org/pypi/NAME/VERSION/json).
+# A mirror that serves packages but not that API cannot answer: then this says so in one line and stops
+# without failing. --strict fails if any one package cannot be looked up, so a database that answers
+# only in part never passes as "no known vulnerabilities"; a known vulnerability fails.
+.PHONY: audit
+audit: install ## Check requirements.lock for known vulnerabilities (pip-audit; needs PyPI's JSON API)
+	@if ! $(BIN)/python -c 'import urllib.request; urllib.request.urlopen("$(AUDIT_PROBE_URL)", timeout=15)' \
+	    2>/dev/null; then \
+	  echo "pip-audit skipped: PyPI's vulnerability data did not answer ($(AUDIT_PROBE_URL))."; \
+	else \
+	  $(BIN)/pip-audit --progress-spinner off --strict --disable-pip --require-hashes -r requirements.lock; \
+	fi
+
+# Pins every dependency, with hashes, to the versions already locked (new ones at their newest
+# allowed); `make lock UPGRADE=--upgrade-package=NAME` moves one. pip-tools runs in its own venv.
+.PHONY: lock
+lock: ## Write requirements.lock from pyproject.toml (after adding or changing a dependency)
+	test -x $(VENV)/lock-tools/bin/pip-compile || ($(PYTHON) -m venv $(VENV)/lock-tools && $(VENV)/lock-tools/bin/pip install --quiet pip-tools==7.6.2)
+	CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/lock-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --all-build-deps --extra dev --strip-extras --no-emit-index-url --no-emit-find-links \
+	  --no-emit-trusted-host $(UPGRADE) -o requirements.lock pyproject.toml
 
 .PHONY: bench
 bench: install ## Print the benchmark figures

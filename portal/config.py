@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # nosec B105 # development only: check_safe refuses it in production
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,7 +28,17 @@ class Config:
     SECRET_KEY = DEV_SECRET_KEY
     DATABASE_URL = f"sqlite:///{ROOT / 'instance' / 'portal.sqlite3'}"
     SERVICE_NAME = "Your care portal"
+    # The data controller, named in the footer and the privacy notice (/privacy).
     TRUST_NAME = "Demo NHS Foundation Trust"
+    # How to reach the trust's data protection officer, shown as written on the privacy notice (an
+    # email address, a postal address or both). Empty: the notice says to ask the key worker for it.
+    DATA_PROTECTION_CONTACT = ""
+    # How long the trust keeps records, shown on the privacy notice. Defaults: the Records Management
+    # Code of Practice 2021 (NHSX), Appendix II, "Mental health records": 20 years after the last
+    # contact (no further treatment needed), or 10 years after the person's death (the 2016 code said 8).
+    # The portal does not delete anything by itself yet: the trust's records process does.
+    RETENTION_YEARS = 20
+    RETENTION_YEARS_AFTER_DEATH = 10
     DEMO_DATA = True
     # Where limits on guessing are counted: memory in one process; "redis://host:6379" when several
     # workers or instances serve the portal, so they share one count (README "Sign-in limits").
@@ -91,10 +101,10 @@ class Config:
     RECORD_IDENTIFIER_BASE = "https://portal.example.nhs.uk/Id"
     FHIR_BASE_URL = ""
     FHIR_AUTH = "none"  # "none", "bearer" or "client_credentials"
-    FHIR_BEARER_TOKEN = ""
-    FHIR_TOKEN_URL = ""
+    FHIR_BEARER_TOKEN = ""  # nosec B105 # empty: no token until the environment sets one
+    FHIR_TOKEN_URL = ""  # nosec B105 # an address, not a secret; empty until set
     FHIR_CLIENT_ID = ""
-    FHIR_CLIENT_SECRET = ""
+    FHIR_CLIENT_SECRET = ""  # nosec B105 # empty: the secret comes only from the environment
     FHIR_SCOPE = ""
     FHIR_TIMEOUT_SECONDS = 10.0
     FHIR_CONNECT_TIMEOUT_SECONDS = 5.0
@@ -128,7 +138,7 @@ class Config:
     NOTIFY_TIMEOUT_SECONDS = 10.0
     # The bearer token Notify sends with delivery receipts (set the same one in Notify's API
     # integration settings, callback URL <PUBLIC_BASE_URL>/notify/delivery-receipts). Empty: no callback.
-    NOTIFY_CALLBACK_TOKEN = ""
+    NOTIFY_CALLBACK_TOKEN = ""  # nosec B105 # empty: no callback; check_safe wants 32+ characters when set
     # The portal's public address, for the links in messages (no trailing slash).
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     REMINDER_MIN_DAYS_BETWEEN = 3
@@ -156,7 +166,7 @@ class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
     DATABASE_URL = "sqlite://"
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = "testing-secret-key"  # nosec B105 # the test suite's key; check_safe refuses short keys in production
     WTF_CSRF_ENABLED = False
     DEMO_DATA = False
 

@@ -24,7 +24,8 @@ class NHSWidget:
 
     def __call__(self, field: fields.Field, **options: Any) -> Markup:
         module = current_app.jinja_env.get_template(FIELD_MACROS).module
-        return Markup(getattr(module, self.macro)(field, {**self.defaults, **options}))
+        # The macro renders in our autoescaping environment (portal/templating.py): its output is escaped HTML.
+        return Markup(getattr(module, self.macro)(field, {**self.defaults, **options}))  # nosec B704
 
 
 class StringField(fields.StringField):

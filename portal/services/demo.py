@@ -22,7 +22,7 @@ from portal.models import (
 )
 from portal.services.accounts import hash_password
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # nosec B105 # the published demo password; seed-demo is refused in production
 
 
 def _get_or_create(model, lookup: dict, **values):  # type: ignore[no-untyped-def]
