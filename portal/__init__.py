@@ -88,8 +88,10 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from portal.security import init_security
+    from portal.session_lifetime import init_session_lifetime
 
     init_security(app)
+    init_session_lifetime(app)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -56,6 +56,11 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 8
+    # Signed out after this long without using the portal (portal/session_lifetime.py), and after
+    # SESSION_ABSOLUTE_HOURS however busy. The page warns 2 minutes before and offers to stay.
+    IDLE_MINUTES_STAFF = 30
+    IDLE_MINUTES = 60
+    SESSION_ABSOLUTE_HOURS = 8
     INVITATION_DAYS = 7
     # ReQoL-10 is licensed: offer it only where the trust holds a licence.
     REQOL_LICENSED = True

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from flask import flash, render_template, request, session, url_for
+from flask import flash, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from portal import guessing
+from portal import guessing, session_lifetime
 from portal.access import public, signed_in
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
@@ -45,6 +45,7 @@ def login() -> str | Response | tuple[str, int]:
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a fresh session on sign-in: nothing carried over from before
             login_user(user)
+            session_lifetime.start()
             return guessing.remember_browser(redirect_after_post(next_url or url_for("public.home")))
         guessing.failed("sign_in", form.email.data)
         form.email.errors = [str(messages.SIGN_IN_FAILED)]
@@ -98,6 +99,22 @@ def accept_invitation() -> str | Response | tuple[str, int]:
         else:
             session.clear()
             login_user(user)
+            session_lifetime.start()
             flash(_("Your account is ready. Welcome."), "info")
             return redirect_after_post(url_for("public.home"))
     return render_template("auth/accept_invitation.html", form=form)
+
+
+@bp.post("/session/stay")
+@signed_in
+def stay_signed_in() -> Response:
+    """The warning's "Stay signed in" (and typing, with JavaScript): the session goes on."""
+    session_lifetime.still_here(force=True)
+    return Response(status=204)
+
+
+@bp.get("/session/remaining")
+@signed_in
+def session_remaining() -> Response:
+    """Seconds until this session ends, for the warning (asked with X-Portal-Background)."""
+    return jsonify(seconds=session_lifetime.remaining())

@@ -134,3 +134,94 @@ document.addEventListener("submit", (event) => {
   clearTimeout(waiting.get(event.target));
   waiting.delete(event.target);
 }, true);
+
+// --- Signing out after a while without use (portal/session_lifetime.py) -------------------------
+
+const BACKGROUND_HEADER = "X-Portal-Background";
+
+// The page's own polls do not count as using the portal.
+document.addEventListener("htmx:configRequest", (event) => {
+  if (isPoll(event.detail)) event.detail.headers[BACKGROUND_HEADER] = "1";
+});
+
+const warning = document.getElementById("session-warning");
+if (warning && typeof warning.showModal === "function") {
+  const WARN_BEFORE_S = 120;
+  const PING_EVERY_MS = 5 * 60 * 1000;
+  const idleSeconds = Number(warning.dataset.idleSeconds);
+  const csrfToken = JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"];
+  let warnTimer = null;
+  let endTimer = null;
+  let lastPing = Date.now();
+  let ended = false;
+
+  const schedule = (secondsLeft) => {
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    warnTimer = setTimeout(check, Math.max(0, secondsLeft - WARN_BEFORE_S) * 1000);
+  };
+
+  // How long the server says is left (another tab may have kept the session going).
+  const askRemaining = async () => {
+    try {
+      const response = await fetch(warning.dataset.remainingUrl, {
+        headers: { [BACKGROUND_HEADER]: "1", Accept: "application/json" }, redirect: "manual",
+      });
+      if (!response.ok) return 0;
+      return (await response.json()).seconds;
+    } catch {
+      return null; // no connection: keep counting here
+    }
+  };
+
+  const showEnded = () => {
+    ended = true;
+    clearTimeout(warnTimer);
+    clearTimeout(endTimer);
+    warning.querySelector("#session-warning-title").textContent = warning.dataset.endedTitle;
+    warning.querySelector("#session-warning-text").textContent = warning.dataset.endedText;
+    warning.querySelector("[data-choices]").hidden = true;
+    warning.querySelector("[data-sign-in]").hidden = false;
+    if (!warning.open) warning.showModal();
+  };
+
+  async function check() {
+    const left = await askRemaining();
+    if (left === 0) return showEnded();
+    if (left !== null && left > WARN_BEFORE_S + 5) return schedule(left);
+    if (!warning.open) warning.showModal();
+    endTimer = setTimeout(showEnded, (left === null ? WARN_BEFORE_S : left) * 1000);
+  }
+
+  const stay = async () => {
+    if (ended) return;
+    lastPing = Date.now();
+    try {
+      const response = await fetch(warning.dataset.stayUrl, {
+        method: "POST", headers: { "X-CSRFToken": csrfToken }, redirect: "manual",
+      });
+      if (!response.ok) return showEnded();
+    } catch {
+      return; // no connection: the warning stays, and the next try may work
+    }
+    if (warning.open) warning.close();
+    schedule(idleSeconds);
+  };
+
+  warning.querySelector("[data-stay]").addEventListener("click", stay);
+  warning.querySelector("[data-close]").addEventListener("click", () => warning.close());
+  // Escape closes the dialog: the person is here, so that is "stay signed in" too.
+  warning.addEventListener("cancel", (event) => {
+    if (ended) return;
+    event.preventDefault();
+    stay();
+  });
+  // Saving and moving about the page count as using it; so does typing (told at most every 5 minutes).
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (!ended && !isPoll(event.detail)) schedule(idleSeconds);
+  });
+  document.addEventListener("input", () => {
+    if (!ended && !warning.open && Date.now() - lastPing > PING_EVERY_MS) stay();
+  });
+  schedule(idleSeconds);
+}
