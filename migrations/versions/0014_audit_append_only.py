@@ -32,8 +32,10 @@ MESSAGE = "audit_event is append-only: an audit event cannot be changed or delet
 
 def upgrade():
     if op.get_bind().dialect.name == "postgresql":
+        # OR REPLACE: dropping the tables (as the tests do, to start a reused database afresh)
+        # leaves the function behind.
         op.execute(f"""
-            CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
                 RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'restrict_violation';
             END

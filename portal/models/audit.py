@@ -1,4 +1,9 @@
-"""The audit trail: append-only, and never any free-text personal data."""
+"""The audit trail: append-only, and never any free-text personal data.
+
+Append-only twice over: the session refuses to flush a change or deletion of an event (below, a
+clear error in the code that tried), and the database refuses UPDATE and DELETE on audit_event
+whoever sends them (triggers, migration 0014). Refused requests are recorded as ``access_refused``
+(portal/services/audit.py ``record_refusal``)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
-from portal.extensions import db
+import contextlib
+
+from flask import current_app, g, has_request_context
+from limits import parse
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from portal.extensions import db, limiter
 from portal.models import AuditEvent
+
+# Refused requests (portal/access.py) recorded per person, or per address when signed out; past
+# that, one "access_refused_suppressed" event per window says more were refused and not recorded.
+# Counted in the limiter's storage (RATELIMIT_STORAGE_URI), so Redis shares the count between workers.
+REFUSALS_RECORDED = parse("20 per 10 minutes")
+SUPPRESSED_RECORDED = parse("1 per 10 minutes")
+REFUSED = "access_refused"
+SUPPRESSED = "access_refused_suppressed"
 
 
 def record(actor_user_id: int | None, action: str, record_type: str = "", record_id: int | None = None) -> None:
@@ -17,3 +32,46 @@ def record_now(actor_user_id: int | None, action: str, record_type: str = "", re
     """Audit something that changes nothing else (a sign-in, a record viewed)."""
     record(actor_user_id, action, record_type, record_id)
     db.session.commit()
+
+
+def record_refusal(actor_user_id: int | None, address: str, record_type: str) -> None:
+    """Audit a refused request, on its own: whatever the refused request had not saved is dropped,
+    never committed with it. Never raises: a trail that cannot be written is logged (with no
+    personal data) and the person still sees the refusal page."""
+    try:
+        action = _refusal_to_record(f"user:{actor_user_id}" if actor_user_id else f"address:{address}")
+        if action is None:
+            return
+        if _request_left_unsaved_changes():
+            db.session.rollback()
+        record_now(actor_user_id, action, record_type)
+    except Exception as error:  # noqa: BLE001 - the refusal page matters more than its audit row
+        current_app.logger.warning("A refused request could not be recorded in the audit trail (%s)",
+                                   type(error).__name__)
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+
+
+def _refusal_to_record(who: str) -> str | None:
+    counter = limiter.limiter
+    if counter.hit(REFUSALS_RECORDED, REFUSED, who):
+        return REFUSED
+    if counter.hit(SUPPRESSED_RECORDED, SUPPRESSED, who):
+        return SUPPRESSED
+    return None
+
+
+def _request_left_unsaved_changes() -> bool:
+    """Did this request add, change or write anything it has not committed? (Only then is a
+    rollback needed; otherwise the session, and the signed-in person loaded in it, stay as they are.)"""
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        return True
+    return has_request_context() and g.get("unsaved_writes_in") is not None \
+        and g.unsaved_writes_in is session.get_transaction()
+
+
+@event.listens_for(Session, "after_flush")
+def _note_unsaved_writes(session: Session, flush_context: object) -> None:
+    if has_request_context():
+        g.unsaved_writes_in = session.get_transaction()

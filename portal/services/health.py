@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -13,5 +15,6 @@ def database_ok() -> bool:
         db.session.execute(text("SELECT 1"))
         return True
     except SQLAlchemyError:
-        db.session.rollback()
+        with contextlib.suppress(SQLAlchemyError):  # hands the broken connection back to the pool
+            db.session.rollback()
         return False

@@ -10,7 +10,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.models import AuditEvent, Role
+from portal.models import AuditEvent, Role, User
 from portal.services import audit
 from tests import factories
 from tests.conftest import _empty_tables
@@ -54,3 +54,13 @@ def test_the_cleanup_between_tests_empties_the_trail_and_leaves_it_append_only(a
     with pytest.raises(IntegrityError, match="append-only"), db.engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_event"))
     assert [row[2] for row in _trail()] == ["sign_in_failed"]
+
+
+def test_a_refusal_is_recorded_on_its_own_and_never_saves_what_the_refused_request_had_not(app: Flask) -> None:
+    with app.test_request_context("/staff/"):
+        half_done = factories.create_user(Role.KEY_WORKER, email="half-done@example.test")  # written, not committed
+        half_done.locale = "cy"
+        audit.record_refusal(None, "203.0.113.9", "staff")
+
+    assert db.session.scalar(select(User).where(User.email == "half-done@example.test")) is None
+    assert [row[1:5] for row in _trail()] == [(None, "access_refused", "staff", None)]
