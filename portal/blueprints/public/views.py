@@ -7,7 +7,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from portal.access import public
-from portal.blueprints.public import bp
+from portal.blueprints.public import bp, presenters
 from portal.models import Role
 from portal.services.health import database_ok
 
@@ -43,7 +43,7 @@ def accessibility_statement() -> str:
 @bp.get("/privacy")
 @public
 def privacy_notice() -> str:
-    return render_template("public/privacy_notice.html")
+    return render_template("public/privacy_notice.html", notice=presenters.privacy_notice())
 
 
 @bp.get("/healthz")
