@@ -8,6 +8,7 @@ from flask import Flask, current_app
 
 def init_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    app.cli.add_command(demo_code)
     from portal.sync_cli import sync
 
     app.cli.add_command(sync)
@@ -28,3 +29,15 @@ def seed_demo() -> None:
 
     created = load_demo_data()
     click.echo(f"Demo data ready ({created} records created).")
+
+
+@click.command("demo-code")
+def demo_code() -> None:
+    """Print the code the demo staff accounts' authenticator app shows now (development only)."""
+    if not current_app.config["DEMO_DATA"]:
+        raise click.ClickException("Demo data is turned off (PORTAL_DEMO_DATA).")
+    import pyotp
+
+    from portal.services.demo import DEMO_TOTP_SECRET
+
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from portal import create_app
 from portal.extensions import db, limiter
@@ -99,9 +99,20 @@ def client(app: Flask) -> FlaskClient:
 
 def sign_in(client: FlaskClient, user: User) -> FlaskClient:
     db.session.commit()
-    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    response = password_and_code(client, user.email)
     assert response.status_code == 303, "sign-in failed in a test fixture"
     return client
+
+
+def password_and_code(client: FlaskClient, email: str, password: str = factories.PASSWORD,
+                      login_url: str = "/login") -> Any:
+    """Sign in as a person does: the password, then (staff) the code from their authenticator app.
+    The last answer is returned: where the person is sent once signed in."""
+    response = client.post(login_url, data={"email": email, "password": password})
+    if response.status_code == 303 and response.headers["Location"] == "/login/code":
+        user = db.session.scalar(select(User).filter(User.email == email.lower()))
+        response = client.post("/login/code", data={"code": factories.totp_code(user.id)})
+    return response
 
 
 @pytest.fixture

@@ -6,12 +6,18 @@ import itertools
 from datetime import date
 from functools import cache
 
+import pyotp
+from sqlalchemy import select
+
 from portal.extensions import db
 from portal.forms.validators import is_valid_nhs_number
-from portal.models import CarePathway, Carer, CarerLink, Role, ServiceUser, StaffMember, Team, User
+from portal.models import CarePathway, Carer, CarerLink, Role, SecondFactor, ServiceUser, StaffMember, Team, User
 from portal.services.accounts import hash_password
 
 PASSWORD = "correct-horse-battery"
+# Staff and administrators must use a second step (portal/services/second_factor.py): test
+# accounts that need one get an authenticator app with this secret.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _sequence = itertools.count(1)
 
 
@@ -28,12 +34,26 @@ def _next_nhs_number() -> str:
                 return base + str(check)
 
 
-def create_user(role: Role, email: str | None = None, **values: object) -> User:
+def create_user(role: Role, email: str | None = None, second_factor: bool | None = None, **values: object) -> User:
+    """An account; staff and administrators get an authenticator app unless ``second_factor=False``."""
     user = User(email=email or f"user{next(_sequence)}@example.test", role=role,
                 password_hash=_password_hash(), **values)
     db.session.add(user)
     db.session.flush()
+    if second_factor or (second_factor is None and role in (Role.KEY_WORKER, Role.TEAM_LEAD, Role.ADMIN)):
+        db.session.add(SecondFactor(user_id=user.id, secret=TOTP_SECRET))
+        db.session.flush()
     return user
+
+
+def totp_code(user_id: int) -> str:
+    """The code the test authenticator app shows now. The portal accepts each code once, and tests
+    sign the same person in many times within 30 seconds: forget the last one used first."""
+    factor = db.session.scalar(select(SecondFactor).filter_by(user_id=user_id))
+    assert factor is not None, "this account has no authenticator app"
+    factor.last_used_step = None
+    db.session.commit()
+    return pyotp.TOTP(factor.secret).now()
 
 
 def create_team(name: str | None = None) -> Team:

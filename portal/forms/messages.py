@@ -19,6 +19,10 @@ PASSWORD_ABOUT_YOU = _l(
     "Do not use your name or email address in your password. "
     "Try 3 or 4 words that have nothing to do with you."
 )
+ENTER_SECOND_STEP_CODE = _l("Enter the 6-digit code from your authenticator app")
+SECOND_STEP_CODE_WRONG = _l(
+    "This code is not right. Enter the code your authenticator app shows now, or one of your recovery codes."
+)
 PASSWORDS_DIFFERENT = _l("The passwords do not match. Type the same password twice.")
 ENTER_CODE = _l("Enter the code you were given")
 CODE_NOT_RIGHT = _l(

@@ -49,9 +49,12 @@ from portal.models.reminders import (
 )
 from portal.models.risk import DutyShift, StaffNotification, StaffNotificationKind
 from portal.models.safety_plans import SAFETY_PLAN_STEPS, SafetyPlan, SafetyPlanDevice, SafetyPlanRevision
+from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.sessions import CareSession, DialogPlusArea
 
 __all__ = [
+    "RecoveryCode",
+    "SecondFactor",
     "UsedFormToken",
     "ConsentSource",
     "ContactPreference",

@@ -15,6 +15,7 @@ from portal.models import (
     CarerLink,
     ContactMethod,
     Role,
+    SecondFactor,
     ServiceUser,
     StaffMember,
     Team,
@@ -22,6 +23,9 @@ from portal.models import (
 )
 from portal.services.accounts import hash_password
 
+# The demo staff accounts' authenticator app secret (README "Demo accounts"; development only):
+# `flask --app portal demo-code` prints the code it shows now.
+DEMO_TOTP_SECRET = "DEMOPORTALDEMOPORTALDEMOPORTAL22"  # nosec B105 # published on purpose, like the password
 DEMO_PASSWORD = "demo-password-2026"  # nosec B105 # the published demo password; seed-demo is refused in production
 
 
@@ -43,6 +47,8 @@ def load_demo_data() -> int:
         nonlocal created
         user, new = _get_or_create(User, {"email": email}, role=role, password_hash=password_hash)
         created += new
+        if role in (Role.KEY_WORKER, Role.TEAM_LEAD, Role.ADMIN):
+            created += _get_or_create(SecondFactor, {"user_id": user.id}, secret=DEMO_TOTP_SECRET)[1]
         return user
 
     def make(model, lookup: dict, **values):  # type: ignore[no-untyped-def]

@@ -42,7 +42,17 @@ from portal.notify.messages import STAFF_EMAIL_SUBJECT, STAFF_EMAIL_TEMPLATE
 from portal.record import worker
 from portal.record.fhir_record import FhirRecord
 from portal.services import risk, settings
-from tests.browser.conftest import DEMO_PASSWORD, PHONE, Demo, Page, assert_accessible, expect, focused, sign_in
+from tests.browser.conftest import (
+    DEMO_PASSWORD,
+    PHONE,
+    Demo,
+    Page,
+    assert_accessible,
+    enter_code_if_asked,
+    expect,
+    focused,
+    sign_in,
+)
 from tests.fhir_server import FhirTestServer
 
 PRIYA = "key.worker@example.test"  # Sam's key worker
@@ -261,6 +271,7 @@ def sign_in_from_message(page: Page, live_server: str, message: Sent, email: str
     form.locator("input[name=email]").fill(email)
     form.locator("input[name=password]").fill(DEMO_PASSWORD)
     form.get_by_role("button", name="Sign in").click()
+    enter_code_if_asked(page, live_server, email)
     expect(page).to_have_url(f"{live_server}{message.goes_to}")
 
 

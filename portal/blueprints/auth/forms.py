@@ -6,7 +6,7 @@ from wtforms import ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import EmailField, PasswordField, StringField
-from portal.forms.validators import Email, Required
+from portal.forms.validators import Email, MaxLength, Required
 from portal.passwords import PasswordProblem, password_problem
 
 _PROBLEM_MESSAGES = {
@@ -75,3 +75,11 @@ class AcceptInvitationForm(NewPasswordChecks, FlaskForm):
     )
     new_password = _new_password()
     confirm_password = _confirm_password()
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6-digit code from your authenticator app, or one of your recovery codes"),
+        validators=[Required(messages.ENTER_SECOND_STEP_CODE), MaxLength(20)],
+    )

@@ -13,9 +13,10 @@ from portal import guessing, session_lifetime
 from portal.access import public, signed_in
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
+from portal.blueprints.auth.second_factor_views import start_second_step
 from portal.forms import messages
 from portal.htmx import redirect_after_post
-from portal.services import accounts
+from portal.services import accounts, second_factor
 
 # A path on this site, as Flask-Login writes it into ``?next=`` (already percent-encoded): URL
 # characters only, so no space, tab or backslash a browser would drop or turn into "//other.host".
@@ -43,6 +44,8 @@ def login() -> str | Response | tuple[str, int]:
         if user is not None:
             guessing.succeeded("sign_in", form.email.data)
             next_url = _safe_next(request.args.get("next"))
+            if second_factor.required(user):
+                return guessing.remember_browser(start_second_step(user, next_url))
             session.clear()  # a fresh session on sign-in: nothing carried over from before
             login_user(user)
             session_lifetime.start()

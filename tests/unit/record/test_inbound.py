@@ -16,6 +16,7 @@ from portal.record.worker import run
 from portal.services import outbox
 from portal.services.record_sync import pull_due, pull_for_user, pull_patient, resolve_conflict
 from tests import factories
+from tests.conftest import password_and_code
 from tests.fhir_server import FaultPlan, FhirTestServer
 from tests.unit.record.conftest import FAST, IDENTIFIER_BASE, carer_payload, fhir_record
 
@@ -194,7 +195,7 @@ def _point_at(app, monkeypatch, server: FhirTestServer) -> None:  # type: ignore
 def _sign_in(client, user) -> tuple[int, str, float]:  # type: ignore[no-untyped-def]
     db.session.commit()
     started = time.monotonic()
-    response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    response = password_and_code(client, user.email)
     return response.status_code, response.headers.get("Location", ""), time.monotonic() - started
 
 

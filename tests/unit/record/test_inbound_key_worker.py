@@ -17,6 +17,7 @@ from portal.record.worker import run
 from portal.services import handover
 from portal.services.record_sync import problems_for_team, pull_patient, registration_key
 from tests import factories
+from tests.conftest import password_and_code
 from tests.unit.record.conftest import FAST
 
 
@@ -81,7 +82,7 @@ def test_the_history_page_says_the_change_came_from_the_record(app, fhir_server,
     fhir_server.name_key_worker(person.nhs_number, "Tom Okafor", "OT54321", since())
     pull_patient(record, person)
     db.session.commit()
-    client.post("/login", data={"email": lead.user.email, "password": factories.PASSWORD})
+    password_and_code(client, lead.user.email)
 
     page = client.get(f"/staff/service-users/{person.id}/key-worker").get_data(as_text=True)
 
@@ -162,7 +163,7 @@ def test_the_team_lead_sees_the_problem_on_the_team_page(app, fhir_server, recor
     run(record, FAST, once=True)
     fhir_server.name_key_worker(person.nhs_number, "Dr Amir Khan", "GMC 7654321", since())
     pull_patient(record, person)
-    client.post("/login", data={"email": lead.user.email, "password": factories.PASSWORD})
+    password_and_code(client, lead.user.email)
 
     page = client.get("/staff/team").get_data(as_text=True)
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditEvent, Role
 from tests import factories
-from tests.conftest import PageRequest
+from tests.conftest import PageRequest, password_and_code
 from tests.pages import check_page, error_messages
 
 
@@ -31,7 +31,7 @@ def test_sign_in_takes_each_role_to_its_own_home(app: Flask) -> None:
     db.session.commit()
     for role, user in users.items():
         client = app.test_client()
-        response = client.post("/login", data={"email": user.email.upper(), "password": factories.PASSWORD})
+        response = password_and_code(client, user.email.upper())
         assert response.status_code == 303
         home = client.get(response.headers["Location"], follow_redirects=True)
         assert home.request.path == homes[role]
@@ -98,7 +98,7 @@ def test_sign_in_starts_a_fresh_session_and_is_audited(app: Flask, client) -> No
     db.session.commit()
     with client.session_transaction() as session:
         session["planted"] = "by an attacker"
-    client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    password_and_code(client, user.email)
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"].startswith(f"{user.id}:")
@@ -108,10 +108,10 @@ def test_sign_in_starts_a_fresh_session_and_is_audited(app: Flask, client) -> No
 def test_next_only_goes_to_this_site(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
     user = factories.create_user(Role.ADMIN)
     db.session.commit()
-    response = client.post("/login?next=//evil.example/", data={"email": user.email, "password": factories.PASSWORD})
+    response = password_and_code(client, user.email, login_url="/login?next=//evil.example/")
     assert response.headers["Location"] == "/"
     client.post("/logout")
-    response = client.post("/login?next=/admin/", data={"email": user.email, "password": factories.PASSWORD})
+    response = password_and_code(client, user.email, login_url="/login?next=/admin/")
     assert response.headers["Location"] == "/admin/"
 
 
@@ -125,7 +125,7 @@ def test_next_that_a_browser_could_read_as_another_site_or_that_is_huge_is_not_f
         app: Flask, client, next_url: str) -> None:
     user = factories.create_user(Role.ADMIN)
     db.session.commit()
-    response = client.post(f"/login?next={next_url}", data={"email": user.email, "password": factories.PASSWORD})
+    response = password_and_code(client, user.email, login_url=f"/login?next={next_url}")
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
 
@@ -133,8 +133,7 @@ def test_next_that_a_browser_could_read_as_another_site_or_that_is_huge_is_not_f
 def test_next_keeps_a_page_with_its_query(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
     user = factories.create_user(Role.ADMIN)
     db.session.commit()
-    response = client.post("/login?next=%2Fadmin%2F%3Fq%3DSam%2520Taylor%26page%3D2",
-                           data={"email": user.email, "password": factories.PASSWORD})
+    response = password_and_code(client, user.email, login_url="/login?next=%2Fadmin%2F%3Fq%3DSam%2520Taylor%26page%3D2")
     assert response.headers["Location"] == "/admin/?q=Sam%20Taylor&page=2"
 
 

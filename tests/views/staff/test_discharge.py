@@ -16,7 +16,7 @@ from portal.models import AuditEvent, MeasureAssignment
 from portal.services import measures
 from portal.services.errors import NotAllowed
 from tests import factories
-from tests.conftest import PageRequest
+from tests.conftest import PageRequest, password_and_code
 from tests.pages import error_messages
 
 
@@ -78,7 +78,7 @@ def test_only_team_leads_of_the_team_record_discharges(app: Flask, service_user:
     other_lead = factories.create_staff(factories.create_team(), role=team_lead.user.role)
     db.session.commit()
     client = app.test_client()
-    client.post("/login", data={"email": other_lead.user.email, "password": factories.PASSWORD})
+    password_and_code(client, other_lead.user.email)
     other = PageRequest(client)
     other.get("staff.discharge_service_user", _expected_status=404, service_user_id=service_user.id)
     other.post("staff.discharge_service_user", discharge_form(today()), _expected_status=404,
