@@ -100,11 +100,14 @@ def test_a_flood_of_signed_out_probes_is_capped_per_address(app: Flask, client: 
 
 
 def test_a_refusal_the_trail_cannot_take_still_shows_the_refusal_page_and_logs_nothing_personal(
-        app: Flask, service_user: Any, as_service_user: PageRequest, caplog: pytest.LogCaptureFixture) -> None:
+        app: Flask, service_user: Any, as_service_user: PageRequest, caplog: pytest.LogCaptureFixture,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse_audit_rows(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
         if statement.lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"):
             raise OperationalError(statement, parameters, Exception("disk I/O error"))
 
+    # Migration tests run alembic's logging set-up, which disables every logger that exists by then.
+    monkeypatch.setattr(app.logger, "disabled", False)
     event.listen(db.engine, "before_cursor_execute", refuse_audit_rows)
     try:
         with caplog.at_level(logging.WARNING):
