@@ -28,7 +28,27 @@ class NHSWidget:
         return Markup(getattr(module, self.macro)(field, {**self.defaults, **options}))  # nosec B704
 
 
-class StringField(fields.StringField):
+_UNSTORABLE = re.compile(r"\x00")  # PostgreSQL text cannot hold NUL; nobody can type one
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")  # not UTF-8 (a JSON body can carry one)
+
+
+def typed(value: Any) -> str:
+    """What was typed in a box: text, or nothing. A file or a JSON number sent where text was
+    expected (only a hostile request does this) is no answer; a NUL is dropped and half of a
+    UTF-16 pair becomes U+FFFD, as a browser would send it: never a server error."""
+    if not isinstance(value, str):
+        return ""
+    return _LONE_SURROGATE.sub("\ufffd", _UNSTORABLE.sub("", value))
+
+
+class TextOnly:
+    """Mixed into every field: read only text from the form (see ``typed``)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata([typed(value) for value in valuelist if isinstance(value, str)])  # type: ignore[misc]
+
+
+class StringField(TextOnly, fields.StringField):
     widget = NHSWidget("text_input")
 
     def process_formdata(self, valuelist: list[Any]) -> None:
@@ -45,15 +65,15 @@ class TelField(StringField):
     widget = NHSWidget("text_input", type="tel", autocomplete="tel", width=20)
 
 
-class PasswordField(fields.PasswordField):
+class PasswordField(TextOnly, fields.PasswordField):
     widget = NHSWidget("password_input")
 
 
-class TextAreaField(fields.TextAreaField):
+class TextAreaField(TextOnly, fields.TextAreaField):
     widget = NHSWidget("textarea")
 
 
-class RadioField(fields.RadioField):
+class RadioField(TextOnly, fields.RadioField):
     widget = NHSWidget("radios")
 
     def pre_validate(self, form: Any) -> None:
@@ -62,7 +82,7 @@ class RadioField(fields.RadioField):
             self.data = None
 
 
-class CheckboxesField(fields.SelectMultipleField):
+class CheckboxesField(TextOnly, fields.SelectMultipleField):
     """NHS.UK checkboxes: choose any number of options."""
 
     widget = NHSWidget("checkboxes_field")
@@ -73,8 +93,12 @@ class CheckboxesField(fields.SelectMultipleField):
         self.data = [value for value in (self.data or []) if value in allowed]  # type: ignore[has-type]
 
 
-class BooleanField(fields.BooleanField):
+class BooleanField(TextOnly, fields.BooleanField):
     widget = NHSWidget("single_checkbox")
+
+
+class HiddenField(TextOnly, fields.HiddenField):
+    """A value the page carries (a version, a code); only ever text."""
 
 
 class SubmitField(fields.SubmitField):
@@ -105,7 +129,7 @@ class DateField(fields.Field):
         if self.data is not None:
             self.raw = {"day": str(self.data.day), "month": str(self.data.month), "year": str(self.data.year)}
         if formdata is not None and any(f"{self.name}-{part}" in formdata for part in self.raw):
-            self.raw = {part: (formdata.get(f"{self.name}-{part}") or "").strip() for part in self.raw}
+            self.raw = {part: typed(formdata.get(f"{self.name}-{part}")).strip() for part in self.raw}
             self.data = None
             self.parse_error = False
             if any(self.raw.values()):

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
 
 from portal.forms import messages
-from portal.forms.fields import TextAreaField
+from portal.forms.fields import HiddenField, TextAreaField
 from portal.forms.validators import MaxLength
 from portal.models import SAFETY_PLAN_STEPS
 from portal.presenters.safety_plans import BY_CODE

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectChoice, ValidationError
+from wtforms import IntegerField, SelectChoice, ValidationError
 
 from portal.forms import messages
-from portal.forms.fields import CheckboxesField, DateField, RadioField, StringField, TextAreaField
+from portal.forms.fields import CheckboxesField, DateField, HiddenField, RadioField, StringField, TextAreaField
 from portal.forms.once import OnceForm
 from portal.forms.validators import MaxLength, RealDate, Required
 from portal.services import care_plans
