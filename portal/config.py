@@ -140,6 +140,8 @@ class Config:
     # Templates for invitations sent by message; unset with Notify: invitations are not offered by message.
     NOTIFY_INVITATION_SMS_TEMPLATE_ID = ""
     NOTIFY_INVITATION_EMAIL_TEMPLATE_ID = ""
+    # "Set a new password" (README "Forgotten passwords"); empty with GOV.UK Notify: not offered.
+    NOTIFY_RESET_EMAIL_TEMPLATE_ID = ""
     NOTIFY_TIMEOUT_SECONDS = 10.0
     # The bearer token Notify sends with delivery receipts (set the same one in Notify's API
     # integration settings, callback URL <PUBLIC_BASE_URL>/notify/delivery-receipts). Empty: no callback.

@@ -23,6 +23,8 @@ DEFAULT_RULES = {
     "sign_in": AttemptRules("5 per 15 minutes", "100 per 10 minutes", "10 per 15 minutes"),
     "current_password": AttemptRules("5 per 15 minutes", "100 per 10 minutes", "5 per 15 minutes"),
     "invitation_code": AttemptRules("5 per 15 minutes", "30 per 10 minutes", "5 per 15 minutes"),
+    # Every request counts here, right or wrong: each one sends a message.
+    "password_reset": AttemptRules("3 per hour", "20 per hour", "3 per hour"),
     "second_factor": AttemptRules("5 per 15 minutes", "100 per 10 minutes", "5 per 15 minutes"),
 }
 

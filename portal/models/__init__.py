@@ -21,6 +21,7 @@ from portal.models.measures import (
     SafetyFlag,
 )
 from portal.models.outbox import OutboxMessage, OutboxStatus
+from portal.models.password_reset import PasswordReset
 from portal.models.people import (
     STAFF_ROLES,
     CarePathway,
@@ -53,6 +54,7 @@ from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.sessions import CareSession, DialogPlusArea
 
 __all__ = [
+    "PasswordReset",
     "RecoveryCode",
     "SecondFactor",
     "UsedFormToken",

@@ -37,7 +37,8 @@ class GovukNotifyNotifier:
                  base_url: str = "https://api.notifications.service.gov.uk", timeout: float = 10.0,
                  sms_sender_id: str = "", email_reply_to_id: str = "",
                  invitation_sms_template_id: str = "", invitation_email_template_id: str = "",
-                 staff_sms_template_id: str = "", staff_email_template_id: str = "") -> None:
+                 staff_sms_template_id: str = "", staff_email_template_id: str = "",
+                 reset_email_template_id: str = "") -> None:
         if not (api_key and sms_template_id and email_template_id):
             raise ValueError("GOV.UK Notify needs an API key and both template ids")
         self.client = NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
@@ -51,6 +52,9 @@ class GovukNotifyNotifier:
             # staff messages are dead letters, and the start-up check refuses production.
             (MessageKind.STAFF_ATTENTION, Channel.SMS): staff_sms_template_id,
             (MessageKind.STAFF_ATTENTION, Channel.EMAIL): staff_email_template_id,
+            # A forgotten password; without it, the sign-in page does not offer a reset by email.
+            (MessageKind.PASSWORD_RESET, Channel.EMAIL): reset_email_template_id,
+            (MessageKind.PASSWORD_RESET, Channel.SMS): "",
         }
         self.sms_sender_id = sms_sender_id or None
         self.email_reply_to_id = email_reply_to_id or None
@@ -66,6 +70,7 @@ class GovukNotifyNotifier:
             invitation_email_template_id=config.get("NOTIFY_INVITATION_EMAIL_TEMPLATE_ID", ""),
             staff_sms_template_id=config.get("NOTIFY_STAFF_SMS_TEMPLATE_ID", ""),
             staff_email_template_id=config.get("NOTIFY_STAFF_EMAIL_TEMPLATE_ID", ""),
+            reset_email_template_id=config.get("NOTIFY_RESET_EMAIL_TEMPLATE_ID", ""),
         )
 
     def send(self, message: Message) -> Accepted:

@@ -21,6 +21,7 @@ class MessageKind(enum.StrEnum):
     REMINDER = "reminder"
     INVITATION = "invitation"
     STAFF_ATTENTION = "staff_attention"  # a flag needs a member of staff (portal/services/risk.py)
+    PASSWORD_RESET = "password_reset"  # a link to set a new password (portal/services/password_reset.py)
 
 
 SMS_TEMPLATE = (
@@ -58,12 +59,21 @@ STAFF_EMAIL_TEMPLATE = (
     "You are getting this email because you work in the team. To be told by text message instead, "
     "change how you are told in the portal."
 )
+# A forgotten password: the link works once, for 30 minutes; nothing else about the person.
+RESET_EMAIL_SUBJECT = "Set a new password for your care portal"
+RESET_EMAIL_TEMPLATE = (
+    "Someone asked to set a new password for your care portal account.\n\n"
+    "To set a new password, use this link in the next 30 minutes: ((link))\n\n"
+    "If this was not you, you do not need to do anything: your password has not changed."
+)
 PERSONALISATION_KEYS = ("link", "stop_link")
 FORBIDDEN_WORDS = ("mental health",)
 
 
 def render(channel: Channel, personalisation: Mapping[str, str], kind: MessageKind = MessageKind.REMINDER) -> str:
-    if kind is MessageKind.STAFF_ATTENTION:
+    if kind is MessageKind.PASSWORD_RESET:
+        template = f"{RESET_EMAIL_SUBJECT}\n\n{RESET_EMAIL_TEMPLATE}"
+    elif kind is MessageKind.STAFF_ATTENTION:
         template = STAFF_SMS_TEMPLATE if channel is Channel.SMS else f"{STAFF_EMAIL_SUBJECT}\n\n{STAFF_EMAIL_TEMPLATE}"
     elif kind is MessageKind.INVITATION:
         template = (INVITATION_SMS_TEMPLATE if channel is Channel.SMS

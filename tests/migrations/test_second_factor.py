@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
@@ -39,3 +40,29 @@ def test_upgrading_from_0014_keeps_accounts(tmp_path: Path) -> None:
     assert kept == [(1, "person1@example.test", "key_worker"), (2, "person2@example.test", "service_user")]
     assert enrolled == [1]
     assert "second_factor" not in tables and "recovery_code" not in tables and after == 2
+
+
+def test_upgrading_from_0015_to_0016_keeps_accounts_and_adds_reset_links(tmp_path: Path) -> None:
+    app = create_app("testing", {"DATABASE_URL": f"sqlite:///{tmp_path / 'before.db'}"})
+    with app.app_context():
+        upgrade(revision="0015")
+        users = sa.Table("user_account", sa.MetaData(), autoload_with=db.engine)
+        with db.engine.begin() as connection:
+            values = _row(users, id=1, email="person1@example.test", role="carer")
+            values.update({column.name: True for column in users.columns
+                           if isinstance(column.type, sa.Boolean) and not column.nullable})
+            connection.execute(users.insert().values(values))
+        upgrade(revision="0016")
+        resets = sa.Table("password_reset", sa.MetaData(), autoload_with=db.engine)
+        with db.engine.begin() as connection:
+            connection.execute(resets.insert().values(user_id=1, token_hash="a" * 64, created_at=sa.func.now(),
+                                                      expires_at=sa.func.now()))
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+            connection.execute(resets.insert().values(user_id=1, token_hash="a" * 64, created_at=sa.func.now(),
+                                                      expires_at=sa.func.now()))
+        downgrade(revision="0015")
+        tables = sa.inspect(db.engine).get_table_names()
+        with db.engine.connect() as connection:
+            emails = connection.execute(sa.text("SELECT email FROM user_account")).scalars().all()
+        db.engine.dispose()
+    assert "password_reset" not in tables and emails == ["person1@example.test"]

@@ -83,3 +83,16 @@ class CodeForm(FlaskForm):
         description=_l("The 6-digit code from your authenticator app, or one of your recovery codes"),
         validators=[Required(messages.ENTER_SECOND_STEP_CODE), MaxLength(20)],
     )
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        description=_l("The email address you sign in with"),
+        validators=[Required(messages.ENTER_EMAIL), Email()],
+    )
+
+
+class NewPasswordForm(NewPasswordChecks, FlaskForm):
+    new_password = _new_password()
+    confirm_password = _confirm_password()

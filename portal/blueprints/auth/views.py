@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import flash, jsonify, render_template, request, session, url_for
+from flask import current_app, flash, jsonify, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -12,11 +12,19 @@ from werkzeug.wrappers import Response
 from portal import guessing, session_lifetime
 from portal.access import public, signed_in
 from portal.blueprints.auth import bp
-from portal.blueprints.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
+from portal.blueprints.auth.forms import (
+    AcceptInvitationForm,
+    ChangePasswordForm,
+    ForgottenPasswordForm,
+    LoginForm,
+    NewPasswordForm,
+)
 from portal.blueprints.auth.second_factor_views import start_second_step
+from portal.extensions import db
 from portal.forms import messages
 from portal.htmx import redirect_after_post
-from portal.services import accounts, second_factor
+from portal.notify import notifier_from_config
+from portal.services import accounts, password_reset, second_factor
 
 # A path on this site, as Flask-Login writes it into ``?next=`` (already percent-encoded): URL
 # characters only, so no space, tab or backslash a browser would drop or turn into "//other.host".
@@ -121,3 +129,48 @@ def stay_signed_in() -> Response:
 def session_remaining() -> Response:
     """Seconds until this session ends, for the warning (asked with X-Portal-Background)."""
     return jsonify(seconds=session_lifetime.remaining())
+
+
+@bp.route("/password/forgotten", methods=["GET", "POST"])
+@public
+def forgotten_password() -> str | Response | tuple[str, int]:
+    if not password_reset.available(current_app.config):
+        return render_template("auth/forgotten_password_unavailable.html")
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        refusal = guessing.refused("password_reset", form.email.data)
+        if refusal is not None:
+            return guessing.too_many(refusal, "password_reset")
+        guessing.failed("password_reset", form.email.data)  # every request counts
+
+        def link_for(token: str) -> str:
+            return f"{current_app.config['PUBLIC_BASE_URL']}{url_for('auth.reset_password', token=token)}"
+
+        password_reset.request_reset(form.email.data, notifier_from_config(current_app.config, db.session),
+                                     link_for)
+        return redirect_after_post(url_for("auth.reset_link_sent"))
+    return render_template("auth/forgotten_password.html", form=form)
+
+
+@bp.get("/password/forgotten/sent")
+@public
+def reset_link_sent() -> str:
+    return render_template("auth/reset_link_sent.html")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str) -> str | Response:
+    reset = password_reset.usable(token[:100])
+    if reset is None:
+        return render_template("auth/reset_link_not_working.html")
+    form = NewPasswordForm()
+    user = password_reset.user_of(reset)
+    form.personal_words = accounts.user_words(user)
+    if form.validate_on_submit():
+        password_reset.set_new_password(reset, form.new_password.data)
+        session.clear()
+        flash(_("Your password has been changed, and you have been signed out everywhere. "
+                "Sign in with your new password."), "info")
+        return redirect_after_post(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, token=token)
