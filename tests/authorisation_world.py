@@ -65,7 +65,7 @@ RECORD_ARGUMENTS: dict[str, Callable[[World, str], list[Any]]] = {
     name: (lambda world, subject, name=name: world.ids[subject][name])
     for name in ("service_user_id", "goal_id", "entry_id", "session_id", "area_id", "response_id", "carer_id",
                  "contribution_id", "flag_id", "assignment_id", "conflict_id", "message_id", "token",
-                 "staff_member_id")
+                 "staff_member_id", "user_id")
 }
 
 # Arguments that do not name anyone's record, so one value serves every case. Each is scoped by a
@@ -183,4 +183,5 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
         "message_id": [message.id],
         "token": [make_stop_token(current_app.config["SECRET_KEY"], SERVICE_USER, person.id)],
         "staff_member_id": [person.key_worker_id],
+        "user_id": [person.user_id],  # their account (an administrator resets its second step)
     }

@@ -122,12 +122,16 @@ def turn_off(user: User) -> None:
     db.session.commit()
 
 
-def reset(admin: User, user: User) -> None:
-    """An administrator resets a lost factor: every session ends, and staff set it up again."""
+def reset(admin: User, user: User) -> bool:
+    """An administrator resets a lost factor: every session ends, and staff set it up again.
+    False (and nothing changes) when the account has none."""
+    if factor_of(user) is None:
+        return False
     _remove(user)
     user.session_token = new_session_token()
     audit.record(admin.id, "second_factor_reset", "user", user.id)
     db.session.commit()
+    return True
 
 
 def _remove(user: User) -> None:

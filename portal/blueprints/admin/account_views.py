@@ -25,7 +25,9 @@ def accounts() -> str:
 @roles(Role.ADMIN)
 def reset_second_step(user_id: int) -> Response:
     user = admin_service.account(user_id)
-    second_factor.reset(current_user._get_current_object(), user)
+    if not second_factor.reset(current_user._get_current_object(), user):
+        flash(_("%(email)s has no second step to reset.", email=user.email), "info")
+        return redirect_after_post(url_for("admin.accounts"))
     flash(_("The second step for %(email)s is reset. They are signed out everywhere, and set it up again "
             "when they next sign in.", email=user.email), "info")
     return redirect_after_post(url_for("admin.accounts"))

@@ -69,9 +69,12 @@ def url_if_page_exists(endpoint: str) -> str | None:
 
 
 def _own_page(endpoint: str) -> str | None:
-    """The service user's page, or the carer's own one to a signed-in carer."""
+    """The service user's page, or the carer's own one to a signed-in carer; none to staff and
+    administrators (they have no such page of their own: the notice names it in words)."""
     if current_user.is_authenticated and current_user.role is Role.CARER:
         endpoint = CARER_ENDPOINTS[endpoint]
+    elif current_user.is_authenticated and current_user.role is not Role.SERVICE_USER:
+        return None
     return url_if_page_exists(endpoint)
 
 
