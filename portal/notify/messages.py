@@ -21,7 +21,7 @@ class MessageKind(enum.StrEnum):
     REMINDER = "reminder"
     INVITATION = "invitation"
     STAFF_ATTENTION = "staff_attention"  # a flag needs a member of staff (portal/services/risk.py)
-    PASSWORD_RESET = "password_reset"  # a link to set a new password (portal/services/password_reset.py)
+    PASSWORD_RESET = "password_reset"  # nosec B105 # a message kind, not a secret: a link to set a new password
 
 
 SMS_TEMPLATE = (
