@@ -188,9 +188,17 @@ if (warning && typeof warning.showModal === "function") {
   async function check() {
     const left = await askRemaining();
     if (left === 0) return showEnded();
-    if (left !== null && left > WARN_BEFORE_S + 5) return schedule(left);
+    if (left !== null && left > WARN_BEFORE_S + 5) {
+      if (warning.open) warning.close(); // used in another tab meanwhile
+      return schedule(left);
+    }
     if (!warning.open) warning.showModal();
-    endTimer = setTimeout(showEnded, (left === null ? WARN_BEFORE_S : left) * 1000);
+    // When the time is up, ask again before saying so: another tab may have kept it going.
+    endTimer = setTimeout(async () => {
+      const now = await askRemaining();
+      if (now !== null && now > 0) return check();
+      showEnded();
+    }, (left === null ? WARN_BEFORE_S : left) * 1000 + 1000);
   }
 
   const stay = async () => {
