@@ -20,8 +20,8 @@ from portal.services.access_history import AccessEvent, AccessPage, Actor, Who
 SERVICE_USER = "service_user"
 CARER = "carer"
 
-PHRASES: dict[str, Any] = {
-    # Signing in and invitations
+# The person's own account: the same words for service users and carers.
+_ACCOUNT_PHRASES: dict[str, Any] = {
     "sign_in_failed": _l("tried to sign in"),
     "signed_in": _l("signed in"),
     "signed_out": _l("signed out"),
@@ -34,6 +34,11 @@ PHRASES: dict[str, Any] = {
     "second_factor_reset": _l("reset the second check when signing in"),
     "password_reset_requested": _l("asked for a link to set a new password"),
     "password_reset": _l("set a new password with a link"),
+}
+
+PHRASES: dict[str, Any] = {
+    # Signing in and invitations
+    **_ACCOUNT_PHRASES,
     "invitation_created": _l("made an invitation to join the portal"),
     "invitation_replaced": _l("replaced an invitation to join the portal"),
     "invitation_accepted": _l("joined the portal with an invitation"),
@@ -125,18 +130,7 @@ PHRASES: dict[str, Any] = {
 }
 
 CARER_PHRASES: dict[str, Any] = {
-    "sign_in_failed": _l("tried to sign in"),
-    "signed_in": _l("signed in"),
-    "signed_out": _l("signed out"),
-    "password_changed": _l("changed your password"),
-    "second_factor_set_up": _l("set up a second check when signing in"),
-    "second_factor_used": _l("signed in with a second check"),
-    "recovery_code_used": _l("signed in with a backup code"),
-    "recovery_codes_replaced": _l("made new backup codes for signing in"),
-    "second_factor_turned_off": _l("turned off the second check when signing in"),
-    "second_factor_reset": _l("reset the second check when signing in"),
-    "password_reset_requested": _l("asked for a link to set a new password"),
-    "password_reset": _l("set a new password with a link"),
+    **_ACCOUNT_PHRASES,
     "invitation_created": _l("made an invitation for you to join the portal"),
     "invitation_replaced": _l("replaced an invitation for you to join the portal"),
     "invitation_accepted": _l("joined the portal with an invitation"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
@@ -26,6 +28,7 @@ PENDING_NEXT = "pending_next"
 PENDING_SECRET = "pending_secret"  # nosec B105 # a session key name, not a secret
 NEW_CODES = "new_recovery_codes"
 _PENDING_SECONDS = 10 * 60
+T = TypeVar("T")
 
 
 def start_second_step(user: User, next_url: str | None) -> Response:
@@ -62,6 +65,22 @@ def _start_again() -> Response:
     return redirect_after_post(url_for("auth.login"))
 
 
+def _check_code(user: User, form: CodeForm,
+                check: Callable[[str], T | None]) -> tuple[tuple[str, int] | None, T | None]:
+    """Limit and check a code: (the "too many tries" page, None), (None, what ``check`` gave for a
+    right code), or (None, None) for a wrong one, with the form's error set."""
+    refusal = guessing.refused("second_factor", str(user.id))
+    if refusal is not None:
+        return guessing.too_many(refusal, "second_factor"), None
+    result = check(form.code.data)
+    if result is not None:
+        guessing.succeeded("second_factor", str(user.id))
+        return None, result
+    guessing.failed("second_factor", str(user.id))
+    form.code.errors = [str(messages.SECOND_STEP_CODE_WRONG)]
+    return None, None
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 @public
 def second_step() -> str | Response | tuple[str, int]:
@@ -70,19 +89,29 @@ def second_step() -> str | Response | tuple[str, int]:
         return _start_again()
     form = CodeForm()
     if form.validate_on_submit():
-        refusal = guessing.refused("second_factor", str(user.id))
-        if refusal is not None:
-            return guessing.too_many(refusal, "second_factor")
-        if second_factor.verify(user, form.code.data):
-            guessing.succeeded("second_factor", str(user.id))
+        refused, right = _check_code(user, form, lambda code: True if second_factor.verify(user, code) else None)
+        if refused is not None:
+            return refused
+        if right:
             return redirect_after_post(_finish_sign_in(user))
-        guessing.failed("second_factor", str(user.id))
-        form.code.errors = [str(messages.SECOND_STEP_CODE_WRONG)]
     return render_template("auth/second_step.html", form=form)
 
 
-def _set_up_page(user: User, form: CodeForm, action: str) -> str:
+def _set_up(user: User, action: str, signing_in: bool) -> str | Response | tuple[str, int]:
+    """Show a new secret (kept in the session until a code from it is right), then save it."""
+    form = CodeForm()
     secret = session.get(PENDING_SECRET)
+    if form.validate_on_submit() and isinstance(secret, str):
+        shown: str = secret
+        refused, codes = _check_code(user, form, lambda code: second_factor.enrol(user, shown, code))
+        if refused is not None:
+            return refused
+        if codes is not None:
+            if signing_in:
+                _finish_sign_in(user)
+            session.pop(PENDING_SECRET, None)
+            session[NEW_CODES] = codes
+            return redirect_after_post(url_for("auth.new_recovery_codes"))
     if not isinstance(secret, str):
         secret = session[PENDING_SECRET] = second_factor.new_secret()
     uri = second_factor.provisioning_uri(secret, user.email, current_app.config["SERVICE_NAME"])
@@ -100,38 +129,14 @@ def set_up_second_step() -> str | Response | tuple[str, int]:
     user = _pending_user()
     if user is None:
         return _start_again()
-    form = CodeForm()
-    if form.validate_on_submit() and isinstance(session.get(PENDING_SECRET), str):
-        refusal = guessing.refused("second_factor", str(user.id))
-        if refusal is not None:
-            return guessing.too_many(refusal, "second_factor")
-        codes = second_factor.enrol(user, session[PENDING_SECRET], form.code.data)
-        if codes is not None:
-            _finish_sign_in(user)
-            session[NEW_CODES] = codes
-            return redirect_after_post(url_for("auth.new_recovery_codes"))
-        guessing.failed("second_factor", str(user.id))
-        form.code.errors = [str(messages.SECOND_STEP_CODE_WRONG)]
-    return _set_up_page(user, form, url_for("auth.set_up_second_step"))
+    return _set_up(user, url_for("auth.set_up_second_step"), signing_in=True)
 
 
 @bp.route("/account/second-step/set-up", methods=["GET", "POST"])
 @signed_in
 def turn_on_second_step() -> str | Response | tuple[str, int]:
     """Anyone signed in may add a second step (or move it to a new phone)."""
-    user = current_user._get_current_object()
-    form = CodeForm()
-    if form.validate_on_submit() and isinstance(session.get(PENDING_SECRET), str):
-        refusal = guessing.refused("second_factor", str(user.id))
-        if refusal is not None:
-            return guessing.too_many(refusal, "second_factor")
-        codes = second_factor.enrol(user, session.pop(PENDING_SECRET), form.code.data)
-        if codes is not None:
-            session[NEW_CODES] = codes
-            return redirect_after_post(url_for("auth.new_recovery_codes"))
-        guessing.failed("second_factor", str(user.id))
-        form.code.errors = [str(messages.SECOND_STEP_CODE_WRONG)]
-    return _set_up_page(user, form, url_for("auth.turn_on_second_step"))
+    return _set_up(current_user._get_current_object(), url_for("auth.turn_on_second_step"), signing_in=False)
 
 
 @bp.get("/account/recovery-codes/new")

@@ -152,3 +152,14 @@ def test_a_service_user_may_turn_it_on_and_off(app: Flask, service_user, service
 def test_staff_cannot_turn_it_off(app: Flask, key_worker_client, key_worker) -> None:  # type: ignore[no-untyped-def]
     key_worker_client.post("/account/second-step/removal")
     assert db.session.scalar(select(SecondFactor).filter_by(user_id=key_worker.user.id)) is not None
+
+
+def test_a_wrong_code_while_setting_up_keeps_the_same_key(app: Flask, service_user_client) -> None:  # type: ignore[no-untyped-def]
+    """The app has scanned the key already: a typing mistake must not change it under the person."""
+    service_user_client.get("/account/second-step/set-up")
+    with service_user_client.session_transaction() as session:
+        secret = session["pending_secret"]
+    page = service_user_client.post("/account/second-step/set-up", data={"code": "000000"})
+    assert " ".join(secret[i:i + 4] for i in range(0, len(secret), 4)) in page.get_data(as_text=True)
+    response = service_user_client.post("/account/second-step/set-up", data={"code": pyotp.TOTP(secret).now()})
+    assert response.headers["Location"] == "/account/recovery-codes/new"
