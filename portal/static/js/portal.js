@@ -135,6 +135,13 @@ document.addEventListener("submit", (event) => {
   waiting.delete(event.target);
 }, true);
 
+// --- "Print this page" (components/page.html print_this_page): shown only where it can print ---
+
+for (const button of document.querySelectorAll("[data-print-page]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
+
 // --- Signing out after a while without use (portal/session_lifetime.py) -------------------------
 
 const BACKGROUND_HEADER = "X-Portal-Background";
