@@ -15,6 +15,7 @@ from enum import Enum
 
 from flask import Flask, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -96,8 +97,10 @@ def _check_session() -> Response | None:
     view = current_app.view_functions.get(request.endpoint or "")
     open_to_all = getattr(view, ACCESS_ATTRIBUTE, None) == PUBLIC
     if ended is Ended.IDLE:
-        flash(_("You were signed out because you had not used the portal for %(minutes)d minutes. "
-                "This keeps your information safe.", minutes=minutes), "info")
+        flash(ngettext("You were signed out because you had not used the portal for %(num)d minute. "
+                       "This keeps your information safe.",
+                       "You were signed out because you had not used the portal for %(num)d minutes. "
+                       "This keeps your information safe.", minutes), "info")
     else:
         flash(_("You were signed out because you had been signed in for a long time. "
                 "This keeps your information safe."), "info")

@@ -88,3 +88,39 @@ def test_no_page_asset_comes_from_another_host() -> None:
     assert not re.search(r"url\(\s*['\"]?(https?:)?//", css)
     templates = "".join(p.read_text() for p in (ROOT / "portal" / "templates").rglob("*.html"))
     assert not re.search(r"(src|href)=\"(https?:)?//", templates)
+
+
+# A number followed by a noun in the plural, in a message that is not an ngettext: "(1 people)".
+COUNT_PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])\s+(\w+)")
+COUNT_NAMES = {"count", "n", "num", "number", "total", "shown", "matching", "max", "limit",
+               "years", "months", "weeks", "days", "hours", "minutes", "seconds", "points"}
+NOT_NOUNS = {"is", "was", "has", "does", "as", "its", "this", "us", "his", "yes", "always", "sometimes"}
+# The same by hand in a template: {{ goals | length }} goals
+TEMPLATE_COUNT = re.compile(r"\{\{([^}]*)\}\}\s*(\w+)")
+
+
+def _plural_noun(word: str) -> bool:
+    return word in {"people", "children"} or (word.endswith("s") and word not in NOT_NOUNS)
+
+
+def test_plurals_come_from_ngettext() -> None:
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("portal/**.py", "python"), ("portal/templates/**.html", "jinja2")]
+    options = {"portal/templates/**.html": {"extensions": "jinja2.ext.do"}}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+                "lazy_ngettext": (1, 2)}
+    by_hand = []
+    for file_name, line, message, _comments, _context in extract_from_dir(ROOT, method_map, options, keywords):
+        if isinstance(message, tuple):
+            continue  # ngettext: the translator chooses the plural
+        for name, conversion, word in COUNT_PLACEHOLDER.findall(message):
+            if (conversion == "d" or name in COUNT_NAMES) and _plural_noun(word):
+                by_hand.append(f"{file_name}:{line}: {message}")
+    for template in (ROOT / "portal" / "templates").rglob("*.html"):
+        for number, text in enumerate(template.read_text(encoding="utf-8").splitlines(), start=1):
+            for expression, word in TEMPLATE_COUNT.findall(text):
+                counted = "length" in expression or "count" in expression or expression.strip() in COUNT_NAMES
+                if counted and _plural_noun(word):
+                    by_hand.append(f"{template.relative_to(ROOT)}:{number}: {text.strip()}")
+    assert by_hand == [], "use ngettext for a number with a noun:\n" + "\n".join(by_hand)

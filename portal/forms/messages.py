@@ -1,6 +1,7 @@
 """Every validation message, in one place, in plain English."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 ENTER_EMAIL = _l("Enter your email address")
 EMAIL_FORMAT = _l("Enter an email address in the correct format, like name@example.com")
@@ -38,7 +39,12 @@ MOBILE_FORMAT = _l("Enter a UK mobile number, like 07700 900 982")
 POSTCODE_FORMAT = _l("Enter a real postcode, like LS1 4AP")
 CHOOSE_WHO = _l("Choose who you are inviting")
 CHOOSE_PERSON = _l("Choose the person this is for")
-TOO_LONG = _l("This must be %(max)d characters or fewer")
+
+
+def too_long(limit: int) -> str:
+    return ngettext("This must be %(num)d character or fewer", "This must be %(num)d characters or fewer", limit)
+
+
 CHOOSE_ANSWER = _l("Choose an answer")
 CHOOSE_MORE_HELP = _l("Choose yes or no")
 CHOOSE_MEASURE = _l("Choose a questionnaire")

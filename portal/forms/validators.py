@@ -124,7 +124,7 @@ class MaxLength:
 
     def __call__(self, form: Any, field: Any) -> None:
         if field.data and len(field.data) > self.max:
-            raise ValidationError(str(messages.TOO_LONG) % {"max": self.max})
+            raise ValidationError(messages.too_long(self.max))
 
 
 class RealDate:

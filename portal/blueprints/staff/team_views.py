@@ -9,6 +9,7 @@ from typing import cast
 from flask import flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -60,8 +61,9 @@ def team() -> Response:
 
 def _choices(person: ServiceUser) -> list[SelectChoice]:
     return [
-        SelectChoice(str(choice.id), _("%(name)s, %(profession)s (%(count)d people)", name=choice.name,
-                                       profession=choice.profession, count=choice.caseload))
+        SelectChoice(str(choice.id), ngettext("%(name)s, %(profession)s (%(num)d person)",
+                                              "%(name)s, %(profession)s (%(num)d people)", choice.caseload,
+                                              name=choice.name, profession=choice.profession))
         for choice in handover.key_workers(current_user)
         if choice.id != person.key_worker_id
     ]

@@ -257,3 +257,15 @@ def test_in_the_demo_tom_cannot_open_sams_handovers_and_priya_can(app: Flask) ->
         assert password_and_code(client, email, DEMO_PASSWORD).status_code == 303
     assert [tom.get(f"/staff/handovers/{a.id}").status_code for a in sams] == [404, 404]
     assert [priya.get(f"/staff/handovers/{a.id}").status_code for a in sams] == [404, 200]
+
+
+def test_allocation_choices_count_each_key_workers_people_in_words_that_agree(
+        app: Flask, team: Any, service_user: Any, key_worker: Any, as_team_lead: PageRequest) -> None:
+    alex = factories.create_service_user(team, given_name="Alex", family_name="Morgan")
+    factories.create_staff(team, name="Tom Okafor")
+    db.session.commit()
+    form = as_team_lead.get("staff.allocate_key_worker", service_user_id=alex.id)
+    labels = [label.get_text(" ", strip=True) for label in form.select("label[for^=key_worker]")]
+    assert any(label.endswith("(1 person)") for label in labels), labels
+    assert any(label.endswith("(0 people)") for label in labels), labels
+    assert not any("(1 people)" in label for label in labels)
