@@ -4,6 +4,12 @@ from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.care_plans import CarePlan, CarePlanEntry, CarePlanVersion, Section, SupportKind
 from portal.models.carers import CONTRIBUTION_PARTS, CarerConsent, CarerContribution
+from portal.models.external_identity import (
+    ExternalIdentity,
+    IdentityCheck,
+    IdentityCheckOutcome,
+    IdentityProvider,
+)
 from portal.models.form_tokens import UsedFormToken
 from portal.models.goals import Agreement, AuthorRole, Goal, GoalChange, GoalRating, GoalStatus
 from portal.models.handover import AssignmentSource, KeyWorkerAssignment
@@ -54,6 +60,10 @@ from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.sessions import CareSession, DialogPlusArea
 
 __all__ = [
+    "ExternalIdentity",
+    "IdentityCheck",
+    "IdentityCheckOutcome",
+    "IdentityProvider",
     "PasswordReset",
     "RecoveryCode",
     "SecondFactor",
