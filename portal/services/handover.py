@@ -50,6 +50,16 @@ def _team_lead(user: User) -> StaffMember:
     return staff
 
 
+def team_leads_for(user: User) -> list[StaffMember]:
+    """The team leads of this member of staff's team: who to ask to allocate a key worker."""
+    staff = people.staff_member_of(user)
+    return list(db.session.scalars(
+        select(StaffMember).join(User, User.id == StaffMember.user_id)
+        .where(StaffMember.team_id == staff.team_id, User.role == Role.TEAM_LEAD, User.active.is_(True))
+        .order_by(StaffMember.name)
+    ))
+
+
 def key_workers(user: User) -> list[KeyWorkerChoice]:
     """Everyone in the team lead's team who can be a key worker, with their caseload size."""
     staff = people.staff_member_of(user)

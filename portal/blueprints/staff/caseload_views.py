@@ -45,7 +45,9 @@ def home() -> Response:
         response = make_response(render_template(
             "staff/home.html", flags=caseload.open_flags(current_user),
             new_contributions=carers.count_new_contributions_for(current_user),
-            handovers=handover.handovers_to_read(current_user), local_time=risk_presenters.local_time, **context))
+            handovers=handover.handovers_to_read(current_user), local_time=risk_presenters.local_time,
+            team_leads=[] if is_team_lead or not page.without_key_worker else handover.team_leads_for(current_user),
+            **context))
     response.vary.add("HX-Request")
     return response
 

@@ -253,3 +253,21 @@ def test_the_caseload_uses_the_trusts_windows(app: Flask, service_user: Any, key
     assert dialog_codes() == ["measure_not_recent"]  # the default: 6 months
     monkeypatch.setitem(app.config, "CASELOAD_WINDOWS", {"measure_not_recent_months": 12})
     assert dialog_codes() == []
+
+
+def test_a_key_worker_told_someone_has_no_key_worker_is_told_who_can_allocate_one(
+        app: Flask, team: Any, service_user: Any, team_lead: Any, as_key_worker: PageRequest) -> None:
+    factories.create_service_user(team, given_name="Alex", family_name="Morgan")
+    page = as_key_worker.get("staff.home")
+    card = page.select_one("#no-key-worker-count").find_parent(class_="nhsuk-card")
+    assert "Only a team lead can give someone a key worker" in card.get_text(" ", strip=True)
+    ask = card.select_one("a[href^='mailto:']")
+    assert ask is not None and ask.get_text(strip=True) == "Lee Lead"
+    assert ask["href"] == f"mailto:{team_lead.user.email}"
+
+
+def test_no_next_step_when_everyone_has_a_key_worker(app: Flask, service_user: Any, team_lead: Any,
+                                                    as_key_worker: PageRequest) -> None:
+    page = as_key_worker.get("staff.home")
+    card = page.select_one("#no-key-worker-count").find_parent(class_="nhsuk-card")
+    assert "Only a team lead" not in card.get_text(" ", strip=True)
