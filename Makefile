@@ -26,7 +26,9 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-portal/static/vendor/.built: node_modules/.installed scripts/build_assets.py
+# Also fingerprints and precompresses (gzip, brotli) every linked file into portal/static/dist,
+# so it runs again whenever one of our stylesheets or scripts changes.
+portal/static/vendor/.built: node_modules/.installed scripts/build_assets.py $(wildcard portal/static/css/*.css portal/static/js/*.js)
 	$(BIN)/python scripts/build_assets.py
 	touch $@
 
@@ -106,4 +108,4 @@ translations-compile: install ## Compile .po files for use
 
 .PHONY: clean
 clean: ## Remove installed dependencies and built assets (keeps the database)
-	rm -rf $(VENV) node_modules portal/static/vendor
+	rm -rf $(VENV) node_modules portal/static/vendor portal/static/dist

@@ -17,6 +17,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _trust_proxies(app)
     _init_url_converters(app)
     _init_jinja(app)
+    _init_static_files(app)
     _init_trust_content(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -59,6 +60,12 @@ def _init_jinja(app: Flask) -> None:
     configure_jinja(app)
 
 
+def _init_static_files(app: Flask) -> None:
+    from portal.static_files import init_static_files
+
+    init_static_files(app)
+
+
 def _init_trust_content(app: Flask) -> None:
     """What a trust gives the portal is checked before it serves anyone: its crisis contacts, and
     its copies of instrument content (a wrong file must never change a score silently)."""
@@ -87,9 +94,11 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from portal.compression import init_compression
     from portal.security import init_security
     from portal.session_lifetime import init_session_lifetime
 
+    init_compression(app)  # first registered, so it runs after every other after_request
     init_security(app)
     init_session_lifetime(app)
 
