@@ -143,6 +143,8 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
     goal = wf.create_goal(person, agreed_on=today - timedelta(days=30), next_review_on=today + timedelta(days=60),
                           ratings=((today - timedelta(days=30), 3),), text=f"Goal {marker}")
     entry = care_plans.add_entry(staff_user, person, Section.ADJUSTMENTS, f"Plan {marker}")
+    # Only the side whose words they are may change them: one entry in each side's words.
+    own_words = care_plans.add_entry(person.user, person, Section.WHAT_MATTERS, f"Words {marker}")
     care_plans.agree(staff_user, person, today=today)
     plan = wf.create_safety_plan(person)
     plan.warning_signs = f"Signs {marker}"
@@ -171,7 +173,7 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
     return {
         "service_user_id": [person.id],
         "goal_id": [goal.id],
-        "entry_id": [entry.id, action.id],
+        "entry_id": [entry.id, action.id, own_words.id],
         "session_id": [session.id],
         "area_id": [area.id],
         "response_id": [in_progress.id, together.id, own_reqol.id],

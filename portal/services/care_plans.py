@@ -58,6 +58,24 @@ def entry_for(person: ServiceUser, entry_id: int) -> CarePlanEntry:
     return entry
 
 
+def may_change(user: User, entry: CarePlanEntry) -> bool:
+    """Whose words an entry is decides who may change or remove it: the person changes their own
+    words, the team its own and a carer's words it brought in (a carer cannot reach the plan)."""
+    side = goals.author_role(user)
+    if side is AuthorRole.KEY_WORKER:
+        return entry.author_role in (AuthorRole.KEY_WORKER, AuthorRole.CARER)
+    return entry.author_role is side
+
+
+def entry_to_change(user: User, person: ServiceUser, entry_id: int) -> CarePlanEntry:
+    """An entry this user may change (NotFound if it is not in the plan, NotAllowed if it is
+    someone else's words)."""
+    entry = entry_for(person, entry_id)
+    if not may_change(user, entry):
+        raise NotAllowed("These are someone else's words")
+    return entry
+
+
 def versions(person: ServiceUser) -> list[CarePlanVersion]:
     plan = plan_of(person)
     return list(plan.versions) if plan else []
@@ -112,6 +130,8 @@ def add_entry(user: User, person: ServiceUser, section: Section, text: str, *, a
 def update_entry(user: User, entry: CarePlanEntry, text: str, *, based_on_version: int) -> CarePlanEntry:
     """Change the words of an entry. If someone saved a newer version first, nothing is
     overwritten: EditConflict carries the newer entry."""
+    if not may_change(user, entry):
+        raise NotAllowed("These are someone else's words")
     if based_on_version != entry.version:
         raise EditConflict(entry)
     if not text.strip():
@@ -132,6 +152,8 @@ def update_entry(user: User, entry: CarePlanEntry, text: str, *, based_on_versio
 
 
 def remove_entry(user: User, entry: CarePlanEntry, *, based_on_version: int) -> None:
+    if not may_change(user, entry):
+        raise NotAllowed("These are someone else's words")
     if based_on_version != entry.version:
         raise EditConflict(entry)
     entry.removed_at, entry.version = utcnow(), entry.version + 1
@@ -221,29 +243,52 @@ def _changed(plan: CarePlan) -> None:
 
 @dataclass(frozen=True)
 class Line:
-    change: str  # "added", "removed", "same"
+    change: str  # "added", "removed", "same", "changed" (a goal kept, re-rated, reworded or agreed)
     text: str
     author_role: str
+    rating: int | None = None  # goals: the last rating (in the older version for a removed goal)
+    rating_before: int | None = None  # a re-rated goal: its rating in the older version
+    text_before: str = ""  # a reworded goal: its words in the older version
+    agreed_since: bool = False  # a goal that was a draft in the older version and is agreed now
+    draft: bool = False
 
 
 def compare(older: dict[str, Any], newer: dict[str, Any]) -> dict[str, list[Line]]:
-    """Section by section (and "goals"), what was added, removed or kept between two versions."""
+    """Section by section, what was added, removed or kept between two versions; goals are
+    followed by their id, so a goal re-rated or reworded is one changed line, not removed and added."""
     result: dict[str, list[Line]] = {}
     for section in [s.value for s in WRITTEN_SECTIONS]:
         result[section] = _compare_lines(
             [(e["text"], e["author_role"]) for e in older["sections"].get(section, [])],
             [(e["text"], e["author_role"]) for e in newer["sections"].get(section, [])],
         )
-    result["goals"] = _compare_lines(
-        [(_goal_line(g), g["owner"]) for g in older["goals"]],
-        [(_goal_line(g), g["owner"]) for g in newer["goals"]],
-    )
+    result["goals"] = _compare_goals(older["goals"], newer["goals"])
     return result
 
 
-def _goal_line(goal: dict[str, Any]) -> str:
-    rating = goal.get("last_rating")
-    return goal["text"] if rating is None else f"{goal['text']} ({rating}/10)"
+def _compare_goals(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Line]:
+    before_by_id = {goal.get("id"): goal for goal in old}
+    lines = []
+    for goal in new:
+        before = before_by_id.get(goal.get("id"))
+        draft = goal.get("status") == "draft"
+        if before is None:
+            lines.append(Line("added", goal["text"], goal["owner"], rating=goal.get("last_rating"), draft=draft))
+            continue
+        rating_before = before.get("last_rating")
+        re_rated = rating_before != goal.get("last_rating")
+        reworded = before["text"] != goal["text"]
+        agreed_since = before.get("status") == "draft" and not draft
+        lines.append(Line(
+            "changed" if re_rated or reworded or agreed_since else "same", goal["text"], goal["owner"],
+            rating=goal.get("last_rating"), rating_before=rating_before if re_rated else None,
+            text_before=before["text"] if reworded else "", agreed_since=agreed_since, draft=draft,
+        ))
+    still_there = {goal.get("id") for goal in new}
+    lines += [Line("removed", goal["text"], goal["owner"], rating=goal.get("last_rating"),
+                   draft=goal.get("status") == "draft")
+              for goal in old if goal.get("id") not in still_there]
+    return lines
 
 
 def _compare_lines(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[Line]:

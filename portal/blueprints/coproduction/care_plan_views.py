@@ -14,7 +14,7 @@ from portal.blueprints.coproduction import forms as f
 from portal.blueprints.coproduction.presenters import goal_card
 from portal.forms import messages
 from portal.htmx import redirect_after_post
-from portal.models import Section, SupportKind
+from portal.models import GoalStatus, Section, SupportKind
 from portal.services import care_plans, goals, once
 from portal.services.errors import EditConflict, NotFound
 
@@ -33,7 +33,9 @@ def care_plan(service_user_id: int | None = None) -> str:
     person = person_here(service_user_id)
     plan = care_plans.plan_of(person)
     today = date.today()
-    return render("care_plan.html", person, plan=plan, sections=care_plans.draft_entries(plan),
+    sections = care_plans.draft_entries(plan)
+    changeable = {e.id for entries in sections.values() for e in entries if care_plans.may_change(current_user, e)}
+    return render("care_plan.html", person, plan=plan, sections=sections, changeable=changeable,
                   goal_cards=[goal_card(g, today) for g in goals.open_goals(person)],
                   agreed=care_plans.current_agreed(person))
 
@@ -60,7 +62,7 @@ def add_care_plan_entry(section: str, service_user_id: int | None = None) -> str
 
 def edit_care_plan_entry(entry_id: int, service_user_id: int | None = None) -> str | Response:
     person = person_here(service_user_id, audit_view=False)
-    entry = care_plans.entry_for(person, entry_id)
+    entry = care_plans.entry_to_change(current_user, person, entry_id)
     form = f.EntryForm(obj=entry if request.method == "GET" else None)
     del form.support_kind
     if not form.is_submitted():
@@ -75,14 +77,17 @@ def edit_care_plan_entry(entry_id: int, service_user_id: int | None = None) -> s
         else:
             flash(_("Care plan saved."))
             return redirect_after_post(here("care_plan") + f"#entry-{entry.id}")
-    return render("care_plan_entry.html", person, form=form, section=entry.section, entry=entry, newer=newer,
-                  remove_form=f.RemoveForm(version=entry.version))
+    return render("care_plan_entry.html", person, form=form, section=entry.section, entry=entry, newer=newer)
 
 
 def remove_care_plan_entry(entry_id: int, service_user_id: int | None = None) -> str | Response:
+    """Asks first: the page shows the words and a button; only that button removes them."""
     person = person_here(service_user_id, audit_view=False)
-    entry = care_plans.entry_for(person, entry_id)
+    entry = care_plans.entry_to_change(current_user, person, entry_id)
     form = f.RemoveForm()
+    if not form.is_submitted():
+        form.version.data = str(entry.version)
+        return render("remove_care_plan_entry.html", person, form=form, entry=entry)
     if form.validate_on_submit():
         try:
             care_plans.remove_entry(current_user, entry, based_on_version=form.based_on())
@@ -102,7 +107,8 @@ def agree_care_plan(service_user_id: int | None = None) -> str | Response:
         version = care_plans.agree(current_user, person, next_review_on=form.next_review_on.data)
         flash(_("Care plan agreed. This is version %(number)s.", number=version.number))
         return redirect_after_post(here("care_plan_version", number=version.number))
-    return render("agree_care_plan.html", person, form=form, nothing_to_agree=nothing)
+    drafts = [g for g in goals.open_goals(person) if g.status is GoalStatus.DRAFT]
+    return render("agree_care_plan.html", person, form=form, nothing_to_agree=nothing, drafts=len(drafts))
 
 
 def care_plan_versions(service_user_id: int | None = None) -> str:
@@ -134,7 +140,7 @@ ROUTES: list[Route] = [
     ("/care-plan", care_plan, ("GET",)),
     ("/care-plan/sections/<section>/entries", add_care_plan_entry, ("GET", "POST")),
     ("/care-plan/entries/<int:entry_id>", edit_care_plan_entry, ("GET", "POST")),
-    ("/care-plan/entries/<int:entry_id>/removal", remove_care_plan_entry, ("POST",)),
+    ("/care-plan/entries/<int:entry_id>/removal", remove_care_plan_entry, ("GET", "POST")),
     ("/care-plan/agreement", agree_care_plan, ("GET", "POST")),
     ("/care-plan/versions", care_plan_versions, ("GET",)),
     ("/care-plan/versions/<int:number>", care_plan_version, ("GET",)),

@@ -80,14 +80,14 @@ def test_review_more_than_a_year_away_is_refused_and_keeps_the_date(app, service
     assert care_plans.versions(service_user) == []
 
 
-def test_two_edits_from_the_same_version_never_overwrite_silently(app, service_user, as_service_user: PageRequest, as_key_worker: PageRequest) -> None:  # type: ignore[no-untyped-def]
-    _add(as_service_user, "me", "what_matters", "Music")
+def test_two_edits_from_the_same_version_never_overwrite_silently(app, service_user, as_team_lead: PageRequest, as_key_worker: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    _add(as_key_worker, "staff", "team_will_do", "Music", service_user_id=service_user.id)
     entry = db.session.scalar(select(CarePlanEntry))
     version = str(entry.version)
-    as_key_worker.post("staff.edit_care_plan_entry", _data={"text": "Music and football", "version": version},
-                       _expected_status=303, service_user_id=service_user.id, entry_id=entry.id)
-    page = as_service_user.post("me.edit_care_plan_entry", _data={"text": "Music and art", "version": version},
-                                entry_id=entry.id)
+    as_team_lead.post("staff.edit_care_plan_entry", _data={"text": "Music and football", "version": version},
+                      _expected_status=303, service_user_id=service_user.id, entry_id=entry.id)
+    page = as_key_worker.post("staff.edit_care_plan_entry", _data={"text": "Music and art", "version": version},
+                              service_user_id=service_user.id, entry_id=entry.id)
     assert "Music and football" in page.select_one("#conflict").get_text()
     assert page.select_one("textarea[name=text]").get_text().strip() == "Music and art"
     db.session.refresh(entry)
@@ -124,3 +124,73 @@ def test_comparing_needs_two_different_versions(app, service_user, as_service_us
     care_plans.agree(service_user.user, service_user)
     page = as_service_user.get("me.care_plan_versions", older=2, newer=2)
     assert error_messages(page) == ["Choose two different versions to compare"]
+
+
+def test_only_the_side_whose_words_they_are_may_change_or_remove_them(app, service_user, key_worker, as_service_user: PageRequest, as_key_worker: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    theirs = care_plans.add_entry(key_worker.user, service_user, Section.TEAM_WILL_DO,
+                                  "Priya will see Sam every two weeks")
+    own = care_plans.add_entry(service_user.user, service_user, Section.WHAT_MATTERS, "My cat")
+
+    page = as_service_user.get("me.care_plan")
+    assert page.select_one(f"#entry-{theirs.id} a") is None
+    assert "Only the team can change this" in page.select_one(f"#entry-{theirs.id}").get_text()
+    assert page.select_one(f"#entry-{own.id} a").get_text(strip=True).startswith("Change")
+    as_service_user.get("me.edit_care_plan_entry", _expected_status=403, entry_id=theirs.id)
+    as_service_user.post("me.edit_care_plan_entry", _data={"text": "Never", "version": str(theirs.version)},
+                         _expected_status=403, entry_id=theirs.id)
+    as_service_user.post("me.remove_care_plan_entry", _data={"version": str(theirs.version)},
+                         _expected_status=403, entry_id=theirs.id)
+    db.session.refresh(theirs)
+    assert (theirs.text, theirs.removed_at) == ("Priya will see Sam every two weeks", None)
+
+    # And the other way round: the team does not rewrite the person's own words.
+    staff_page = as_key_worker.get("staff.care_plan", service_user_id=service_user.id)
+    assert staff_page.select_one(f"#entry-{own.id} a") is None
+    assert staff_page.select_one(f"#entry-{theirs.id} a") is not None
+    as_key_worker.post("staff.edit_care_plan_entry", _data={"text": "A dog", "version": str(own.version)},
+                       _expected_status=403, service_user_id=service_user.id, entry_id=own.id)
+
+
+def test_removing_a_part_asks_first(app, service_user, as_service_user: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    entry = care_plans.add_entry(service_user.user, service_user, Section.WHAT_MATTERS, "My garden")
+    edit = as_service_user.get("me.edit_care_plan_entry", entry_id=entry.id)
+    assert not [b for b in edit.select("button") if "Remove" in b.get_text()]
+    link = next(a for a in edit.select("a") if a.get_text(strip=True) == "Remove this part")
+    assert link["href"] == as_service_user.url("me.remove_care_plan_entry", entry_id=entry.id)
+
+    confirm = as_service_user.get("me.remove_care_plan_entry", entry_id=entry.id)
+    assert confirm.h1.get_text(strip=True).endswith("Are you sure you want to remove this part?")
+    assert "My garden" in confirm.get_text()
+    db.session.refresh(entry)
+    assert entry.removed_at is None
+
+    as_service_user.post("me.remove_care_plan_entry", _data={"version": str(entry.version)}, _expected_status=303,
+                         entry_id=entry.id)
+    db.session.refresh(entry)
+    assert entry.removed_at is not None
+
+
+def test_a_draft_goal_is_marked_as_a_draft_in_the_agreed_version(app, service_user, key_worker, as_service_user: PageRequest, as_key_worker: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    goals.draft_goal(service_user.user, service_user, text="Sleep better", first_rating=3)
+    care_plans.add_entry(service_user.user, service_user, Section.WHAT_MATTERS, "My cat")
+
+    agree_page = as_service_user.get("me.agree_care_plan")
+    assert "1 of your goals is still a draft" in agree_page.get_text(" ", strip=True)
+    care_plans.agree(service_user.user, service_user)
+
+    for page in (as_service_user.get("me.care_plan_version", number=1),
+                 as_key_worker.get("staff.care_plan_version", service_user_id=service_user.id, number=1)):
+        goal_line = next(li for li in page.select(".portal-print-page li") if "Sleep better" in li.get_text())
+        assert "Draft: not agreed yet" in goal_line.get_text(" ", strip=True)
+
+
+def test_comparing_shows_a_re_rated_goal_as_its_rating_change(app, service_user, key_worker, as_service_user: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    goal = goals.draft_goal(service_user.user, service_user, text="Sleep better", first_rating=5)
+    care_plans.add_entry(service_user.user, service_user, Section.WHAT_MATTERS, "My cat")
+    care_plans.agree(service_user.user, service_user)
+    goals.rate_goal(service_user.user, service_user, goal, 8)
+    care_plans.agree(service_user.user, service_user, next_review_on=date.today() + timedelta(days=100))
+
+    page = as_service_user.get("me.care_plan_versions", older=1, newer=2)
+    lines = [li.get_text(" ", strip=True) for li in page.select("li.portal-diff") if "Sleep better" in li.get_text()]
+    assert lines == ["Changed Draft: not agreed yet Sleep better Rating went from 5 to 8 out of 10"]
