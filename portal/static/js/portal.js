@@ -135,6 +135,15 @@ document.addEventListener("submit", (event) => {
   waiting.delete(event.target);
 }, true);
 
+// --- A status message from the last action ("Rating saved."): focus it, so it is read first -------
+
+// (components/page.html flash_messages). An error summary takes focus itself; a link to a part of
+// the page (#entry-3) keeps its place on screen.
+const flash = document.querySelector("[data-flash]");
+if (flash && !document.querySelector(".nhsuk-error-summary")) {
+  flash.focus({ preventScroll: Boolean(window.location.hash) });
+}
+
 // --- "Print this page" (components/page.html print_this_page): shown only where it can print ---
 
 for (const button of document.querySelectorAll("[data-print-page]")) {
