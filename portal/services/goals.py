@@ -99,6 +99,13 @@ def progress(goal: Goal) -> Progress | None:
     return Progress(first, last, direction, points, reliable, list(goal.ratings))
 
 
+def counts_as_review(rating: GoalRating) -> bool:
+    """A GBO review is done with the team: a rating made by staff, or made in a session with them.
+    A rating the person makes on their own is kept and charted, but the review with their key
+    worker stays due."""
+    return rating.rated_by_role is AuthorRole.KEY_WORKER or rating.care_session_id is not None
+
+
 def review_is_due(goal: Goal, today: date) -> bool:
     return goal.status is GoalStatus.ACTIVE and goal.next_review_on is not None and goal.next_review_on <= today
 
@@ -174,7 +181,8 @@ def update_goal(user: User, person: ServiceUser, goal: Goal, changes: dict[str, 
 def rate_goal(user: User, person: ServiceUser, goal: Goal, rating: int, *, note: str = "",
               care_session_id: int | None = None, based_on_version: int | None = None,
               today: date | None = None) -> GoalRating:
-    """Record a rating. A rating of an active goal is a review: the next review moves on.
+    """Record a rating. A rating of an active goal made with or by the team is a review: the
+    next review moves on (``counts_as_review``); one the person makes alone leaves it where it is.
     In a session, changing the rating again corrects that session's rating (the change is kept
     in the goal's history) rather than adding another review."""
     gbo.check_rating(rating)
@@ -194,7 +202,7 @@ def rate_goal(user: User, person: ServiceUser, goal: Goal, rating: int, *, note:
     else:
         result = _add_rating(user, goal, rating, note, care_session_id)
         goal.version += 1
-    if goal.status is GoalStatus.ACTIVE and len(goal.ratings) > 1:
+    if goal.status is GoalStatus.ACTIVE and len(goal.ratings) > 1 and counts_as_review(result):
         goal.next_review_on = gbo.next_review_date(today or date.today(), review_months(person))
     audit.record(user.id, "goal_rated", "goal", goal.id)
     _send(goal, person)

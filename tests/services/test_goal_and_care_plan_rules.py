@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -87,3 +87,27 @@ def test_agreed_goals_are_numbered_1_to_3_and_a_freed_number_is_reused(app, serv
     goals.close_goal(key_worker.user, service_user, sleep, GoalStatus.ACHIEVED, based_on_version=sleep.version)
     goals.agree_goal(key_worker.user, service_user, draft, Agreement.TOGETHER, based_on_version=draft.version)
     assert (sleep.position, walk.position, draft.position) == (1, 2, 1)  # goal 1 is free again; closed keeps its own
+
+
+def test_only_a_rating_with_or_by_the_team_is_a_review_that_moves_the_next_review(app, service_user, key_worker) -> None:  # type: ignore[no-untyped-def]
+    from portal.services import care_sessions
+
+    today = date.today()
+    goal = goals.draft_goal(key_worker.user, service_user, text="Sleep", first_rating=2, agreement=Agreement.TOGETHER,
+                            today=today - timedelta(days=85))
+    due = goal.next_review_on
+    assert due is not None and due <= today + timedelta(days=7)
+
+    rating = goals.rate_goal(service_user.user, service_user, goal, 4, today=today)
+    assert goal.next_review_on == due, "Sam's own rating at home must not push back the review with his key worker"
+    assert not goals.counts_as_review(rating)
+
+    session = care_sessions.start(key_worker.user, service_user)
+    in_session = goals.rate_goal(service_user.user, service_user, goal, 5, care_session_id=session.id, today=today)
+    assert goals.counts_as_review(in_session)
+    assert goal.next_review_on == gbo.next_review_date(today, gbo.REVIEW_MONTHS_DEFAULT)
+
+    goal.next_review_on = due
+    by_key_worker = goals.rate_goal(key_worker.user, service_user, goal, 6, today=today)
+    assert goals.counts_as_review(by_key_worker)
+    assert goal.next_review_on == gbo.next_review_date(today, gbo.REVIEW_MONTHS_DEFAULT)

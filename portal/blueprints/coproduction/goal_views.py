@@ -70,12 +70,16 @@ def rate_goal(goal_id: int, service_user_id: int | None = None) -> str | Respons
     conflict = False
     if form.validate_on_submit():
         try:
-            goals.rate_goal(current_user, person, goal, int(str(form.rating.data)), note=form.note.data or "",
-                            based_on_version=form.based_on())
+            rating = goals.rate_goal(current_user, person, goal, int(str(form.rating.data)),
+                                     note=form.note.data or "", based_on_version=form.based_on())
         except EditConflict:
             conflict = True
         else:
-            flash(_("Rating saved."))
+            if goal.status is GoalStatus.ACTIVE and goal.next_review_on and not goals.counts_as_review(rating):
+                flash(_("Rating saved. Your review with your key worker is still due by %(date)s.",
+                        date=goal.next_review_on.strftime("%-d %B %Y")))
+            else:
+                flash(_("Rating saved."))
             return redirect_after_post(here("goal_page", goal_id=goal.id))
     return render("goal.html", person, goal=goal_card(goal, date.today()), chart=goal_chart(goal), form=form,
                   changes=goals.history(goal), conflict=conflict)

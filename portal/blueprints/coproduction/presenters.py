@@ -65,6 +65,8 @@ class GoalCard:
     review_due: bool
     helpers: list[str]
     rated_by: str
+    # Ratings after the first that the person made on their own: kept, but not a review.
+    not_reviews: frozenset[int] = frozenset()
 
 
 def goal_card(goal: Goal, today: date) -> GoalCard:
@@ -76,6 +78,7 @@ def goal_card(goal: Goal, today: date) -> GoalCard:
         progress=progress_sentence(progress), reliable=reliable_label(progress),
         review_due=goals.review_is_due(goal, today), helpers=helper_labels(goal.who_will_help),
         rated_by=last.rated_by_role.value if last else "",
+        not_reviews=frozenset(r.id for r in goal.ratings[1:] if not goals.counts_as_review(r)),
     )
 
 

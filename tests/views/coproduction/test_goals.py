@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bs4 import BeautifulSoup
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -119,3 +120,27 @@ def test_nobody_sees_another_persons_goals(app, service_user, key_worker, as_ser
     as_key_worker.get("staff.goals_page", _expected_status=404, service_user_id=other.id)
     # Their own person's URL with someone else's goal id.
     as_key_worker.get("staff.goal_page", _expected_status=404, service_user_id=service_user.id, goal_id=goal.id)
+
+
+def test_a_rating_made_alone_says_the_review_with_the_key_worker_is_still_due(app, service_user, key_worker, as_service_user: PageRequest, as_key_worker: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from portal.models import Agreement
+
+    goal = goals.draft_goal(key_worker.user, service_user, text="Sleep better", first_rating=2,
+                            agreement=Agreement.TOGETHER, today=date.today() - timedelta(days=85))
+    due = goal.next_review_on
+    response = as_service_user.client.post(as_service_user.url("me.rate_goal", goal_id=goal.id),
+                                           data={"rating": "6", "version": str(goal.version)}, follow_redirects=True)
+    db.session.refresh(goal)
+    assert goal.next_review_on == due
+    page = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    text = " ".join(page.get_text(" ").split())
+    assert f"Your review with your key worker is still due by {due.strftime('%-d %B %Y')}" in text
+    rows = [" ".join(tr.get_text(" ").split()) for tr in page.select("table tbody tr")]
+    assert rows[-1].endswith("rated by you, on your own (not a review)")
+
+    staff_page = as_key_worker.get("staff.goal_page", service_user_id=service_user.id, goal_id=goal.id)
+    staff_rows = [" ".join(tr.get_text(" ").split()) for tr in staff_page.select("table tbody tr")]
+    assert staff_rows[-1].endswith("rated by the service user, on their own (not a review)")
+    assert "on their own" not in staff_rows[0], "the first rating is where the goal started, not a review"
