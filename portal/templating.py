@@ -9,6 +9,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from portal.config import ROOT
 from portal.forms.once import token_input
 from portal.forms.validators import format_nhs_number
+from portal.phone_links import call_links
 
 
 def configure_jinja(app: Flask) -> None:
@@ -41,3 +42,4 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["form_token_input"] = token_input
     app.jinja_env.filters["nhs_number"] = format_nhs_number
+    app.jinja_env.filters["call_links"] = call_links
