@@ -148,6 +148,24 @@ class Config:
     NOTIFY_CALLBACK_TOKEN = ""  # nosec B105 # empty: no callback; check_safe wants 32+ characters when set
     # The portal's public address, for the links in messages (no trailing slash).
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # NHS login for service users and carers, NHS CIS2 for staff (portal/oidc/, README "NHS login and
+    # NHS CIS2"). Each is off until its issuer, client id and private key are set. The private key is
+    # the client's RSA key as a JWK (JSON) or PEM, from the environment only; the provider holds the
+    # public half. Redirect URIs to register: <PUBLIC_BASE_URL>/nhs-login/callback and /cis2/callback.
+    NHS_LOGIN_ISSUER = ""
+    NHS_LOGIN_CLIENT_ID = ""
+    NHS_LOGIN_PRIVATE_KEY = ""
+    NHS_LOGIN_SCOPES = "openid profile email"
+    CIS2_ISSUER = ""
+    CIS2_CLIENT_ID = ""
+    CIS2_PRIVATE_KEY = ""
+    CIS2_SCOPES = "openid profile email nhsperson selectedrole nationalrbacaccess"
+    # "AAL2" (default: any second factor) or "AAL3" (smartcard class only).
+    CIS2_ASSURANCE = "AAL2"
+    # The person's selected CIS2 role, by its role code (the last part of the national RBAC code,
+    # e.g. "R8000" of "S8000:G8000:R8000"), gives their portal role: {"R8000": "key_worker",
+    # "R8008": "team_lead"}. A role not listed here opens nothing.
+    CIS2_ROLE_MAP: dict[str, str] = {}
     REMINDER_MIN_DAYS_BETWEEN = 3
     REMINDER_MAX_PER_TASK = 3
     REMINDER_DAYS_BEFORE_DUE = 7
@@ -237,8 +255,27 @@ def load_config(name: str | None = None, overrides: dict[str, Any] | None = None
         raise ConfigError("PORTAL_TRUSTED_PROXIES must be 0 (no proxy) to 10: how many proxies set X-Forwarded-*.")
     check_risk_settings(settings)
     check_attempt_limits(settings.get("ATTEMPT_LIMITS") or {})
+    check_identity_settings(settings)
     check_safe(settings)
     return settings
+
+
+def check_identity_settings(settings: dict[str, Any]) -> None:
+    """Refuse NHS login or CIS2 settings that are half there or cannot work."""
+    from portal.models import Role
+    from portal.oidc.settings import SettingsProblem, client_settings
+
+    for provider in ("nhs_login", "cis2"):
+        try:
+            client_settings(settings, provider)
+        except SettingsProblem as problem:
+            raise ConfigError(str(problem)) from problem
+    if settings.get("CIS2_ASSURANCE", "AAL2") not in {"AAL2", "AAL3"}:
+        raise ConfigError('PORTAL_CIS2_ASSURANCE must be "AAL2" or "AAL3".')
+    staff_roles = {Role.KEY_WORKER.value, Role.TEAM_LEAD.value, Role.ADMIN.value}
+    for code, role in (settings.get("CIS2_ROLE_MAP") or {}).items():
+        if role not in staff_roles:
+            raise ConfigError(f"PORTAL_CIS2_ROLE_MAP: {code!r} must give one of {', '.join(sorted(staff_roles))}.")
 
 
 def check_attempt_limits(limits: dict[str, Any]) -> None:
@@ -295,6 +332,10 @@ def check_safe(settings: dict[str, Any]) -> None:
             raise ConfigError("PORTAL_FHIR_BASE_URL must be an https:// address in production.")
         if not settings.get("FHIR_VERIFY_TLS", True):
             raise ConfigError("PORTAL_FHIR_VERIFY_TLS must stay on in production.")
+    for provider in ("NHS_LOGIN", "CIS2"):
+        issuer = str(settings.get(f"{provider}_ISSUER", ""))
+        if issuer and not issuer.startswith("https://"):
+            raise ConfigError(f"PORTAL_{provider}_ISSUER must be an https:// address in production.")
     if settings.get("NOTIFY_CALLBACK_TOKEN") and len(str(settings["NOTIFY_CALLBACK_TOKEN"])) < 32:
         raise ConfigError("PORTAL_NOTIFY_CALLBACK_TOKEN must be a random value of 32 characters or more.")
     if settings.get("NOTIFIER") == "govuk_notify":

@@ -29,7 +29,17 @@ from typing import Any
 from flask import current_app
 
 from portal.extensions import db
-from portal.models import CarerDetailConflict, CompletionMode, Role, Section, ServiceUser, StaffMember, User
+from portal.models import (
+    CarerDetailConflict,
+    CompletionMode,
+    IdentityCheck,
+    IdentityProvider,
+    Role,
+    Section,
+    ServiceUser,
+    StaffMember,
+    User,
+)
 from portal.notify.tokens import make_stop_token
 from portal.services import care_plans, care_sessions, carers, discharge, handover, measures, settings
 from portal.services.reminders import SERVICE_USER
@@ -65,7 +75,7 @@ RECORD_ARGUMENTS: dict[str, Callable[[World, str], list[Any]]] = {
     name: (lambda world, subject, name=name: world.ids[subject][name])
     for name in ("service_user_id", "goal_id", "entry_id", "session_id", "area_id", "response_id", "carer_id",
                  "contribution_id", "flag_id", "assignment_id", "conflict_id", "message_id", "token",
-                 "staff_member_id", "user_id")
+                 "staff_member_id", "user_id", "check_id")
 }
 
 # Arguments that do not name anyone's record, so one value serves every case. Each is scoped by a
@@ -167,6 +177,9 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
     conflict = CarerDetailConflict(service_user_id=person.id, carer_id=their_carers[0].id, field="phone",
                                    portal_value="01632 960001", record_value="01632 960002")
     db.session.add(conflict)
+    check = IdentityCheck(service_user_id=person.id, provider=IdentityProvider.NHS_LOGIN, subject=f"nhs-{marker}",
+                          birthdate_given=date(1980, 1, 1))
+    db.session.add(check)
     message = wf.create_dead_message(person)
     db.session.commit()
     assignments = [a.id for a in handover.history(person)]
@@ -186,4 +199,5 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
         "token": [make_stop_token(current_app.config["SECRET_KEY"], SERVICE_USER, person.id)],
         "staff_member_id": [person.key_worker_id],
         "user_id": [person.user_id],  # their account (an administrator resets its second step)
+        "check_id": [check.id],  # a first NHS login sign-in that did not match them
     }

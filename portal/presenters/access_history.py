@@ -34,6 +34,12 @@ _ACCOUNT_PHRASES: dict[str, Any] = {
     "second_factor_reset": _l("reset the second check when signing in"),
     "password_reset_requested": _l("asked for a link to set a new password"),
     "password_reset": _l("set a new password with a link"),
+    "signed_in_with_nhs_login": _l("signed in with NHS login"),
+    "external_sign_in_refused": _l("tried to sign in with NHS login, but it could not be checked"),
+    "signed_in_with_cis2": _l("signed in with an NHS smartcard or NHS Care Identity"),
+    "nhs_login_linked": _l("started using NHS login to sign in"),
+    "cis2_linked": _l("started using NHS Care Identity to sign in"),
+    "role_changed_from_cis2": _l("changed role when signing in with NHS Care Identity"),
 }
 
 PHRASES: dict[str, Any] = {
@@ -54,6 +60,10 @@ PHRASES: dict[str, Any] = {
     "team_updated_from_record": _l("updated which team looks after you"),
     "pathway_updated_from_record": _l("updated your care pathway"),
     "key_worker_changed": _l("changed your key worker"),
+    "identity_check_viewed": _l("looked at a check of who signed in with NHS login as you"),
+    "identity_check_opened": _l("asked your key worker to check who signed in with NHS login"),
+    "identity_check_linked": _l("checked who you are and let you sign in with NHS login"),
+    "identity_check_refused": _l("checked an NHS login and found it was not you"),
     "handover_note_viewed": _l("read the notes passed on when your key worker changed"),
     "handover_note_read": _l("said they had read the notes passed on when your key worker changed"),
     "outbox_message_retried": _l("tried again to send your information to your health record"),

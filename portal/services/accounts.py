@@ -181,14 +181,14 @@ def accept_invitation(email: str, code: str, password: str, now: datetime | None
     user = User(email=invitation.email, password_hash=hash_password(password), role=invitation.role)
     db.session.add(user)
     db.session.flush()
-    _attach_person(invitation, user)
+    attach_person(invitation, user)
     invitation.used_at = now
     audit.record(user.id, "invitation_accepted", "invitation", invitation.id)
     db.session.commit()
     return user
 
 
-def _attach_person(invitation: Invitation, user: User) -> None:
+def attach_person(invitation: Invitation, user: User) -> None:
     from portal.models import Carer, ServiceUser
 
     if invitation.role is Role.SERVICE_USER and invitation.service_user_id:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import event
 
 from portal.extensions import db
-from portal.models import AuditEvent, FlagSource, GoalStatus, SafetyFlag, User
+from portal.models import AuditEvent, FlagSource, GoalStatus, IdentityProvider, SafetyFlag, User
 from portal.models.base import utcnow
 from portal.notify.rules import Channel
 from portal.presenters import access_history as words
@@ -26,6 +26,8 @@ AUDIT_CALL = re.compile(r"\baudit\.record(?:_now)?\(")
 DYNAMIC_CODES: dict[str, list[str]] = {
     "goal_{}": [GoalStatus.ACHIEVED.value, GoalStatus.STOPPED.value],
     "invitation_queued_{}": [channel.value for channel in Channel],
+    "{}_linked": [provider.value for provider in IdentityProvider],
+    "signed_in_with_{}": [provider.value for provider in IdentityProvider],
 }
 
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from portal.blueprints.auth import second_factor_views, views  # noqa: E402,F401
+from portal.blueprints.auth import oidc_views, second_factor_views, views  # noqa: E402,F401

@@ -96,3 +96,18 @@ class ForgottenPasswordForm(FlaskForm):
 class NewPasswordForm(NewPasswordChecks, FlaskForm):
     new_password = _new_password()
     confirm_password = _confirm_password()
+
+
+class NhsLoginInvitationForm(FlaskForm):
+    """A carer who signed in with NHS login links it to the team's invitation (no password needed)."""
+
+    email = EmailField(
+        _l("Email address"),
+        description=_l("The email address the team used to invite you"),
+        validators=[Required(messages.ENTER_EMAIL), Email()],
+    )
+    code = StringField(
+        _l("Invitation code"),
+        description=_l("12 letters and numbers, like ABCD-2345-EFGH"),
+        validators=[Required(messages.ENTER_CODE)],
+    )

@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.forms import messages
 from portal.htmx import redirect_after_post
 from portal.notify import notifier_from_config
+from portal.oidc import settings as oidc_settings
 from portal.services import accounts, password_reset, second_factor
 
 # A path on this site, as Flask-Login writes it into ``?next=`` (already percent-encoded): URL
@@ -60,7 +61,8 @@ def login() -> str | Response | tuple[str, int]:
             return guessing.remember_browser(redirect_after_post(next_url or url_for("public.home")))
         guessing.failed("sign_in", form.email.data)
         form.email.errors = [str(messages.SIGN_IN_FAILED)]
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, sign_in_with={
+        provider: oidc_settings.enabled(current_app.config, provider) for provider in ("nhs_login", "cis2")})
 
 
 @bp.post("/logout")

@@ -7,6 +7,7 @@ from portal.blueprints.staff import (  # noqa: E402,F401
     carers_views,
     caseload_views,
     discharge_views,
+    identity_check_views,
     information_views,
     measures_views,
     record_views,

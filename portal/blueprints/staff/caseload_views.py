@@ -20,7 +20,7 @@ from portal.blueprints.staff.risk_forms import OUTCOME_LABELS
 from portal.htmx import redirect_after_post, wants_fragment
 from portal.models import Role
 from portal.presenters import caseload as presenter
-from portal.services import carers, caseload, handover, people, timeline
+from portal.services import carers, caseload, external_identity, handover, people, timeline
 
 
 @bp.get("/")
@@ -46,6 +46,8 @@ def home() -> Response:
             "staff/home.html", flags=caseload.open_flags(current_user),
             new_contributions=carers.count_new_contributions_for(current_user),
             handovers=handover.handovers_to_read(current_user), local_time=risk_presenters.local_time,
+            identity_checks=external_identity.open_checks_for(current_user.staff_member, is_team_lead)
+            if current_user.staff_member else [],
             team_leads=[] if is_team_lead or not page.without_key_worker else handover.team_leads_for(current_user),
             **context))
     response.vary.add("HX-Request")
