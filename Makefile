@@ -91,7 +91,7 @@ lock: ## Write requirements.lock from pyproject.toml (after adding or changing a
 
 .PHONY: bench
 bench: install ## Print the benchmark figures
-	@scripts="$(wildcard bench/*.py)"; [ -n "$$scripts" ] || echo "No benchmarks yet (see bench/README.md)"; \
+	@scripts="$(filter-out bench/seed.py bench/hello.py,$(wildcard bench/*.py))"; [ -n "$$scripts" ] || echo "No benchmarks yet (see bench/README.md)"; \
 	for script in $$scripts; do $(BIN)/python $$script || exit 1; done
 
 .PHONY: translations-extract

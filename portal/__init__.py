@@ -96,11 +96,13 @@ def _register_blueprints(app: Flask) -> None:
 def _register_request_hooks(app: Flask) -> None:
     from portal.blueprints.auth.oidc_views import init_identity_gate
     from portal.compression import init_compression
+    from portal.query_count import init_query_count
     from portal.security import init_security
     from portal.session_lifetime import init_session_lifetime
 
     init_compression(app)  # first registered, so it runs after every other after_request
     init_security(app)
+    init_query_count(app)  # only for the load benchmark (PORTAL_BENCH_COUNT_QUERIES=1)
     init_session_lifetime(app)
     init_identity_gate(app)  # after the session's lifetime: an ended session is not asked to step up
 
