@@ -69,6 +69,9 @@ def attention_text(item: Attention, titles: dict[str, str]) -> str:  # noqa: C90
         return _("Goal review overdue since %(date)s", date=on)
     if code == "gbo_due":
         return _("Goal review due by %(date)s", date=on)
+    if code == "goal_drafts":
+        return ngettext("%(num)d goal drafted, to talk through", "%(num)d goals drafted, to talk through",
+                        item.count)
     if code == "no_goals":
         return _("No goals agreed")
     if code == "care_plan_overdue":

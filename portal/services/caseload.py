@@ -237,18 +237,22 @@ def goal_review_due_on(goal: GoalFacts, review_months: int) -> date | None:
 
 def goal_items(goals: Iterable[GoalFacts], review_months: int, today: date,
                windows: Windows = DEFAULT_WINDOWS) -> list[Attention]:
+    """Goals to review, to agree, and drafts (a person was told their key worker will talk a goal
+    they wrote through with them: the caseload says so)."""
     goals = list(goals)
+    drafts = sum(1 for g in goals if g.status is GoalStatus.DRAFT)
+    items = [Attention("goal_drafts", "goals", DUE, count=drafts)] if drafts else []
     if not any(g.status is GoalStatus.ACTIVE for g in goals):
-        return [Attention("no_goals", "goals", DUE)]
+        return [*items, Attention("no_goals", "goals", DUE)]
     due_dates = [d for g in goals if (d := goal_review_due_on(g, review_months)) is not None]
     if not due_dates:
-        return []
+        return items
     due_on = min(due_dates)
     if due_on < today:
-        return [Attention("gbo_overdue", "goals", OVERDUE, due_on)]
+        return [Attention("gbo_overdue", "goals", OVERDUE, due_on), *items]
     if due_on <= today + timedelta(days=windows.goal_review_soon_days):
-        return [Attention("gbo_due", "goals", DUE, due_on)]
-    return []
+        return [Attention("gbo_due", "goals", DUE, due_on), *items]
+    return items
 
 
 def care_plan_review_due_on(next_review_on: date | None, agreed_on: date) -> date:

@@ -87,7 +87,15 @@ def goal(status: GoalStatus = GoalStatus.ACTIVE, next_review_on: date | None = N
 
 def test_no_active_goal_means_goals_to_agree() -> None:
     assert codes(caseload.goal_items([], 3, TODAY)) == [("no_goals", None)]
-    assert codes(caseload.goal_items([goal(GoalStatus.DRAFT)], 3, TODAY)) == [("no_goals", None)]
+    assert codes(caseload.goal_items([goal(GoalStatus.DRAFT)], 3, TODAY)) == [("goal_drafts", None), ("no_goals", None)]
+
+
+def test_drafted_goals_are_for_the_key_worker_to_talk_through() -> None:
+    """Sam is told "Your key worker will talk it through with you": the caseload says so too."""
+    not_due = goal(next_review_on=date(2026, 9, 1))
+    drafts = caseload.goal_items([goal(GoalStatus.DRAFT), goal(GoalStatus.DRAFT), not_due], 3, TODAY)
+    assert [(item.code, item.count, item.category) for item in drafts] == [("goal_drafts", 2, "goals")]
+    assert caseload.goal_items([not_due], 3, TODAY) == []
 
 
 def test_goal_review_is_overdue_after_its_date_and_due_within_two_weeks() -> None:

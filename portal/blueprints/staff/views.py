@@ -12,17 +12,18 @@ from portal.blueprints.staff import bp
 from portal.blueprints.staff.forms import InvitationForm
 from portal.forms import messages
 from portal.forms.reminders import chosen_channel, send_invitation_choices
-from portal.models import Role
+from portal.models import GoalStatus, Role
 from portal.notify.rules import Channel
-from portal.services import accounts, discharge, people, reminders
+from portal.services import accounts, discharge, goals, people, reminders
 
 
 @bp.get("/service-users/<int:service_user_id>")
 @roles(*STAFF)
 def service_user(service_user_id: int) -> str:
     person = people.service_user_for_staff(current_user, service_user_id)
+    draft_goals = [goal for goal in goals.open_goals(person) if goal.status is GoalStatus.DRAFT]
     return render_template("staff/service_user.html", person=person, carer_links=people.carers_of(person),
-                           can_record_discharge=discharge.recorded_in_portal(current_user))
+                           can_record_discharge=discharge.recorded_in_portal(current_user), draft_goals=draft_goals)
 
 
 def _invitee_choices(person) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
