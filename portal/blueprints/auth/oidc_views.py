@@ -95,8 +95,9 @@ def _sign_in(user: User, provider: str, level: str, next_url: str | None) -> Res
 @bp.get("/nhs-login/start")
 @public
 def start_nhs_login() -> Response:
-    vectors = _P9_VECTORS if request.args.get("level") == P9 else _P9_VECTORS + _P5_VECTORS
-    return _start("nhs_login", vtr=json.dumps(vectors))
+    if request.args.get("level") == P9:  # the step-up: the person proves who they are again, at P9
+        return _start("nhs_login", vtr=json.dumps(_P9_VECTORS), prompt="login")
+    return _start("nhs_login", vtr=json.dumps(_P9_VECTORS + _P5_VECTORS))
 
 
 @bp.get("/nhs-login/callback")
@@ -153,7 +154,10 @@ def identity_step_up() -> str:
 @public
 def start_cis2() -> Response:
     assurance = current_app.config.get("CIS2_ASSURANCE", "AAL2")
-    return _start("cis2", acr_values=external_identity.CIS2_ACR_REQUESTED[assurance])
+    acr_values = external_identity.CIS2_ACR_REQUESTED[assurance]
+    if request.args.get("again"):  # after "no role" or a weak check: sign in afresh, choosing again
+        return _start("cis2", acr_values=acr_values, prompt="login")
+    return _start("cis2", acr_values=acr_values)
 
 
 @bp.get("/cis2/callback")
