@@ -41,6 +41,17 @@ def open_session(person: ServiceUser) -> CareSession | None:
     )
 
 
+def ended_sessions(person: ServiceUser) -> list[tuple[CareSession, str]]:
+    """Every session that has ended, newest first, with the name of the key worker who held it:
+    where a person finds a summary again once the session is over."""
+    rows = db.session.execute(
+        select(CareSession, User).join(User, User.id == CareSession.key_worker_id)
+        .where(CareSession.service_user_id == person.id, CareSession.ended_at.is_not(None))
+        .order_by(CareSession.ended_at.desc(), CareSession.id.desc())
+    )
+    return [(session, user.display_name) for session, user in rows]
+
+
 def session_for(person: ServiceUser, session_id: int) -> CareSession:
     session = db.session.get(CareSession, session_id)
     if session is None or session.service_user_id != person.id:

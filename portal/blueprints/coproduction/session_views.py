@@ -79,6 +79,11 @@ def current_session(service_user_id: int | None = None) -> str | Response:
     return render("no_session.html", person)
 
 
+def session_summaries(service_user_id: int | None = None) -> str:
+    person = person_here(service_user_id)
+    return render("session_summaries.html", person, sessions=care_sessions.ended_sessions(person))
+
+
 def care_session(session_id: int, service_user_id: int | None = None) -> Any:
     person = person_here(service_user_id)
     session = care_sessions.session_for(person, session_id)
@@ -191,6 +196,7 @@ def end_session(session_id: int, service_user_id: int | None = None) -> Any:
 
 
 ROUTES: list[Route] = [
+    ("/session-summaries", session_summaries, ("GET",)),
     ("/sessions/<int:session_id>", care_session, ("GET",)),
     ("/sessions/<int:session_id>/updates", care_session_updates, ("GET",)),
     ("/sessions/<int:session_id>/notes", save_session_notes, ("POST",)),
