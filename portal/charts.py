@@ -6,44 +6,53 @@ totals, a goal's ratings) with an optional cut-off line and reliable-change mark
 Both return frozen dataclasses holding every coordinate the template
 ``components/charts.html`` draws, so the template does no arithmetic.
 
-All coordinates are in the SVG's own units (its viewBox); the SVG scales to the
-width of the page.
+All coordinates are in the SVG's own units (its viewBox). Text is ``FONT_SIZE`` units
+high, and the page draws the SVG ``WIDTH / FONT_SIZE`` ems wide or the column's width,
+whichever is wider (portal.css): so chart text is never smaller than the text around it,
+and grows with the browser's text size. Labels are wrapped to fit the width here,
+measured with a generous average character width, so nothing runs off the edge.
 """
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 WIDTH = 320
+FONT_SIZE = 18  # every chart text, in the SVG's units; the page makes this at least its body text size
+CHAR_WIDTH = 0.6 * FONT_SIZE  # an average character, generously (bold text and wide letters included)
+DIGIT_WIDTH = 0.62 * FONT_SIZE  # a bold digit
 
 # Bar chart: each row is a label line, an optional "more help" line, then the bar.
 BAR_TOP = 4
 BAR_ORIGIN_X = 2
-BAR_VALUE_SPACE = 26  # right of the longest bar, for its value label
-BAR_LINE_HEIGHT = 20
-BAR_LABEL_BASELINE = 15
-BAR_GAP_ABOVE_BAR = 7
-BAR_HEIGHT = 22
-BAR_VALUE_BASELINE = 16  # from the top of the bar
-BAR_GAP_BELOW_ROW = 14
+BAR_VALUE_SPACE_MIN = 26  # right of the longest bar, for its value label (more for longer numbers)
+BAR_VALUE_MARGIN = 4  # between the value label and the chart's right edge
+BAR_LINE_HEIGHT = 24
+BAR_LABEL_BASELINE = 18
+BAR_GAP_ABOVE_BAR = 8
+BAR_HEIGHT = 26
+BAR_VALUE_BASELINE = 19  # from the top of the bar
+BAR_GAP_BELOW_ROW = 16
 BAR_VALUE_LABEL_GAP = 6
 BAR_GRID_OVERHANG = 3  # gridlines stick out this far above and below each bar
 BAR_TICK_MARK = 4
-BAR_TICK_LABEL_BASELINE = 18  # below the last bar
-BAR_BOTTOM_MARGIN = 6
+BAR_TICK_LABEL_BASELINE = 22  # below the last bar
+BAR_BOTTOM_MARGIN = 8
 
 # Line chart: y-axis labels on the left, first and last date below.
-LINE_PLOT_LEFT = 36
+LINE_PLOT_LEFT = 42
 LINE_PLOT_RIGHT = WIDTH - 12
-LINE_PLOT_TOP = 22
+LINE_PLOT_TOP = 26
 LINE_PLOT_BOTTOM = 172
 LINE_POINT_INSET = 10  # keeps the first and last points off the plot's edges
 LINE_TICK_LABEL_GAP = 8
-LINE_TICK_LABEL_DROP = 5  # baseline below the gridline, to centre the number on it
-LINE_DATE_BASELINE = 192
-LINE_HEIGHT = 200
+LINE_TICK_LABEL_DROP = 6  # baseline below the gridline, to centre the number on it
+LINE_DATE_BASELINE = 198
+LINE_HEIGHT = 206
 LINE_THRESHOLD_LABEL_RISE = 6
 MARKER_SIZE = 7
 MAX_TICK_INTERVALS = 5
@@ -84,6 +93,7 @@ class Bar:
     key: int
     label: str
     value: int | None
+    label_lines: tuple[tuple[str, float], ...]  # the label wrapped to fit: each line and its baseline
     x: float
     y: float
     width: float
@@ -111,6 +121,10 @@ class BarChart:
     @property
     def empty(self) -> bool:
         return not self.rows
+
+    @property
+    def font_size(self) -> int:
+        return FONT_SIZE
 
 
 @dataclass(frozen=True)
@@ -166,6 +180,10 @@ class LineChart:
     def empty(self) -> bool:
         return not self.points
 
+    @property
+    def font_size(self) -> int:
+        return FONT_SIZE
+
 
 def bar_chart(
     rows: Sequence[tuple[int, str, int | None]],
@@ -189,7 +207,9 @@ def bar_chart(
     if unknown:
         raise ValueError(f"Highlighted keys {sorted(unknown)!r} are not rows of the chart")
 
-    track = WIDTH - BAR_VALUE_SPACE - BAR_ORIGIN_X
+    value_space = max(BAR_VALUE_SPACE_MIN,
+                      math.ceil(BAR_VALUE_LABEL_GAP + len(str(maximum)) * DIGIT_WIDTH + BAR_VALUE_MARGIN))
+    track = WIDTH - value_space - BAR_ORIGIN_X
     step = track / (maximum - minimum + 1)
 
     def end_x(value: int) -> float:
@@ -200,14 +220,18 @@ def bar_chart(
     for key, label, value in rows:
         is_highlighted = key in highlighted
         label_y = top + BAR_LABEL_BASELINE
-        marker_y = label_y + BAR_LINE_HEIGHT if is_highlighted else None
-        bar_y = (label_y if marker_y is None else marker_y) + BAR_GAP_ABOVE_BAR
+        lines = wrap(label, WIDTH - BAR_ORIGIN_X)
+        label_lines = tuple((line, label_y + n * BAR_LINE_HEIGHT) for n, line in enumerate(lines))
+        last_label_y = label_lines[-1][1]
+        marker_y = last_label_y + BAR_LINE_HEIGHT if is_highlighted else None
+        bar_y = (last_label_y if marker_y is None else marker_y) + BAR_GAP_ABOVE_BAR
         width = 0.0 if value is None else end_x(value) - BAR_ORIGIN_X
         bars.append(
             Bar(
                 key=key,
                 label=label,
                 value=value,
+                label_lines=label_lines,
                 x=BAR_ORIGIN_X,
                 y=bar_y,
                 width=_round(width),
@@ -248,6 +272,12 @@ def bar_chart(
         grid_path=grid_path,
         axis_path=" ".join(_vertical(BAR_ORIGIN_X, bar) for bar in bars),
     )
+
+
+def wrap(text: str, width: float) -> list[str]:
+    """``text`` in lines that fit ``width`` units at ``FONT_SIZE`` (a word longer than a line is
+    broken). Always at least one line."""
+    return textwrap.wrap(text, max(1, int(width // CHAR_WIDTH))) or [""]
 
 
 def _vertical(x: float, bar: Bar) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from portal.instruments import dialog, reqol10
@@ -55,6 +57,23 @@ def answer_summary(instrument: Instrument, response: MeasureResponse) -> list[Su
     return rows
 
 
+@dataclass(frozen=True)
+class Average:
+    """A DIALOG mean as a person reads it: one decimal place, and the answer it is closest to."""
+
+    number: str  # "1.4"
+    closest: str  # "Totally dissatisfied"
+
+
+def average(instrument: Instrument, value: float | None) -> Average | None:
+    if value is None:
+        return None
+    exact = Decimal(str(value))
+    nearest = int(exact.quantize(Decimal("1"), ROUND_HALF_UP))
+    return Average(format_decimal(exact.quantize(Decimal("0.1"), ROUND_HALF_UP), format="0.0"),
+                   instrument.items[0].option(nearest).label)
+
+
 def results(instrument: Instrument, response: MeasureResponse, history: list[MeasureResponse]) -> dict[str, Any]:
     answered = measures.answers_by_number(response)
     scores = response.scores or {}
@@ -67,8 +86,8 @@ def results(instrument: Instrument, response: MeasureResponse, history: list[Mea
                          for item in instrument.items],
             "highlighted": frozenset(more_help),
             "more_help_topics": [item.topic or item.text for item in instrument.items if item.number in more_help],
-            "quality_of_life": scores.get("quality_of_life"),
-            "treatment_satisfaction": scores.get("treatment_satisfaction"),
+            "quality_of_life": average(instrument, scores.get("quality_of_life")),
+            "treatment_satisfaction": average(instrument, scores.get("treatment_satisfaction")),
         }
     scored = [r for r in history if r.scores]
     totals: list[int] = [(r.scores or {})["total"] for r in scored]

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, render_template_string
 
-from portal.charts import bar_chart, line_chart
+from portal.charts import CHAR_WIDTH, DIGIT_WIDTH, bar_chart, line_chart
 
 DIALOG_ROWS = [
     (1, "Mental health", 4),
@@ -73,6 +73,20 @@ def test_everything_fits_a_320_wide_chart():
     assert chart.width == 320
     assert chart.rows[0].x >= 0
     assert chart.rows[0].value_label_x + 12 <= chart.width  # room for the "7"
+
+
+def test_a_100_percent_bar_leaves_room_for_its_three_digits_and_long_labels_wrap_inside_the_chart():
+    label = "Carers' details confirmed in 12 months (of people with carers)"
+    chart = bar_chart([(1, label, 100), (2, "People with a key worker", 50)], minimum=0, maximum=100)
+
+    full = chart.rows[0]
+    assert full.value_label_x + 3 * DIGIT_WIDTH <= chart.width  # "100", not "10" cut off
+    assert len(full.label_lines) > 1
+    assert " ".join(line for line, _ in full.label_lines) == label
+    assert all(len(line) * CHAR_WIDTH <= chart.width - full.x for line, _ in full.label_lines)
+    baselines = [y for _, y in full.label_lines]
+    assert baselines == sorted(baselines) and baselines[-1] < full.y  # every line above its bar
+    assert chart.rows[1].label_y > full.y + full.height
 
 
 def test_highlighted_rows_are_flagged_and_get_a_line_for_their_marker():

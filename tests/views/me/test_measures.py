@@ -311,3 +311,42 @@ def test_changing_an_answer_from_the_check_page_goes_back_to_it(as_service_user:
         _answer(as_service_user.client, response_id, position, "0" if position == 6 else "2")
     changed = _answer(as_service_user.client, response_id, 3, "1")
     assert changed.headers["Location"].endswith(f"/responses/{response_id}/check")
+
+
+def _dialog(as_service_user: PageRequest, ratings: list[int]) -> int:
+    response_id = _start(as_service_user, "dialog")
+    for position, rating in enumerate(ratings, start=1):
+        _answer(as_service_user.client, response_id, position, str(rating), "no")
+    as_service_user.post("me.submit_measure", _expected_status=303, response_id=response_id)
+    return response_id
+
+
+def test_dialog_averages_are_shown_to_one_decimal_with_what_they_mean_and_the_numbers_are_not_folded_away(
+    service_user, as_service_user: PageRequest, as_key_worker: PageRequest  # type: ignore[no-untyped-def]
+) -> None:
+    response_id = _dialog(as_service_user, [1, 1, 1, 1, 1, 1, 1, 4, 2, 2, 3])  # averages 1.375 and 2.33
+    page = as_service_user.get("me.measure_results", response_id=response_id)
+    text = " ".join(page.select_one("main").get_text(" ").split())
+    assert "1.38" not in text and "2.33" not in text
+    assert "Quality of life: 1.4 out of 7 on average, close to “Totally dissatisfied”." in text
+    assert "Treatment: 2.3 out of 7 on average, close to “Very dissatisfied”." in text
+    assert "4 is in the middle" in text
+    table = page.select_one(".portal-chart__table table")
+    assert table is not None and table.find_parent("details") is None
+    staff_list = as_key_worker.get("staff.service_user_measures", service_user_id=service_user.id)
+    assert "quality of life 1.4 out of 7" in " ".join(staff_list.get_text(" ").split())
+
+
+def test_the_reqol_cut_off_is_said_in_plain_words_with_what_the_persons_score_means(
+    service_user, as_service_user: PageRequest, as_key_worker: PageRequest  # type: ignore[no-untyped-def]
+) -> None:
+    response_id = _start(as_service_user, "reqol10")
+    _complete_reqol(as_service_user.client, response_id)  # a total of 22
+    page = as_service_user.get("me.measure_results", response_id=response_id)
+    text = " ".join(page.select_one("main").get_text(" ").split())
+    assert "Clinical cut-off" not in text
+    assert ("Scores below 24 are in the range where people often need more support. "
+            "Your score of 22 is in that range.") in text
+    assert page.select_one(".portal-chart__table table").find_parent("details") is None
+    staff = as_key_worker.get("staff.measure_results", service_user_id=service_user.id, response_id=response_id)
+    assert f"{service_user.first_name}'s score of 22 is in that range." in " ".join(staff.get_text(" ").split())
