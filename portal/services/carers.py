@@ -234,6 +234,7 @@ def shared_parts(contribution: CarerContribution) -> list[tuple[str, str]]:
 class SentContribution:
     """One thing a carer told the team, as the carer is shown it later."""
 
+    id: int
     submitted_at: datetime
     read_by_team: bool | None  # None: not the carer's to know (see contributions_by_carer)
 
@@ -247,12 +248,22 @@ def contributions_by_carer(carer: Carer, service_user_id: int) -> list[SentContr
     link = consent.link_for_carer(carer, service_user_id)
     shows_read = consent.Scope.INVOLVEMENT in consent.current_scopes(link)
     rows = db.session.execute(
-        select(CarerContribution.submitted_at, CarerContribution.acknowledged_at)
+        select(CarerContribution.id, CarerContribution.submitted_at, CarerContribution.acknowledged_at)
         .where(CarerContribution.carer_id == carer.id, CarerContribution.service_user_id == service_user_id)
         .order_by(CarerContribution.submitted_at.desc(), CarerContribution.id.desc())
     )
-    return [SentContribution(submitted_at, (acknowledged_at is not None) if shows_read else None)
-            for submitted_at, acknowledged_at in rows]
+    return [SentContribution(id_, submitted_at, (acknowledged_at is not None) if shows_read else None)
+            for id_, submitted_at, acknowledged_at in rows]
+
+
+def contribution_by_carer(carer: Carer, service_user_id: int, contribution_id: int) -> CarerContribution:
+    """One thing this carer told the team about this person, to read again: their own words, all
+    of them (private parts too: they wrote them). NotFound for anyone else's, or another person's."""
+    consent.link_for_carer(carer, service_user_id)  # NotFound if they do not care for this person
+    contribution = db.session.get(CarerContribution, contribution_id)
+    if contribution is None or contribution.carer_id != carer.id or contribution.service_user_id != service_user_id:
+        raise NotFound
+    return contribution
 
 
 @dataclass(frozen=True)

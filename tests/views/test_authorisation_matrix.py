@@ -75,6 +75,8 @@ TEAM_SCOPE = {"staff.duty", "staff.flag", "staff.acknowledge_flag"}
 # A handover note is for the key worker it hands over to, while the person is still theirs; team
 # leads read handovers in the key worker history (services/handover.py, _addressed_to).
 ADDRESSEE_SCOPE = {"staff.handover_note", "staff.confirm_handover_read"}
+# What a carer sent the team is theirs to read again, nobody else's: the world's message is Cora's.
+AUTHOR_SCOPE = {"carer.sent_contribution"}
 
 TEAM = ("own", "same_team", "former", "discharged")  # the key worker's and team lead's team
 CARERS = ("carer_with_consent", "carer_without_consent", "carer_consent_withdrawn")
@@ -143,6 +145,8 @@ def visible_subjects(matrix: Matrix, actor: str, endpoint: str) -> set[str]:
     role = role_of(matrix, actor)
     if role is Role.SERVICE_USER:
         return {matrix.world.own_subject[actor]}
+    if role is Role.CARER and endpoint in AUTHOR_SCOPE:
+        return {"own"} if actor == "carer_with_consent" else set()
     if role is Role.CARER:
         return {"own"}  # all three carers care for Sam; consent limits what they are shown, not the page
     if endpoint in ADDRESSEE_SCOPE:

@@ -97,6 +97,16 @@ def contribute(service_user_id: int) -> str | Response:
     return render_template("carer/contribute.html", form=form, person=link.service_user, **TEMPLATE_HELPERS)
 
 
+@bp.get("/people/<int:service_user_id>/views/<int:contribution_id>")
+@roles(Role.CARER)
+def sent_contribution(service_user_id: int, contribution_id: int) -> str:
+    """What the carer told the team, to read again."""
+    carer = people.own_carer(current_user)
+    contribution = carers.contribution_by_carer(carer, service_user_id, contribution_id)
+    return render_template("carer/sent_contribution.html", contribution=contribution,
+                           person=contribution.service_user, **TEMPLATE_HELPERS)
+
+
 @bp.route("/people/new", methods=["GET", "POST"])
 @roles(Role.CARER)
 def add_person() -> str | Response | tuple[str, int]:
