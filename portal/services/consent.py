@@ -2,7 +2,7 @@
 
 The service user chooses, for each carer, any of four scopes (none of them means "nothing"):
 
-- ``involvement``: that they are under the team, who their key worker is, and their appointments
+- ``involvement``: that they are under the team, and who their key worker is (the portal shows no appointments)
 - ``goals``: their goals and how they are going
 - ``care_plan``: their agreed care plan
 - ``safety_plan``: their safety plan

@@ -11,7 +11,7 @@ from portal.access import roles
 from portal.blueprints.carer.forms import PART_LABELS
 from portal.blueprints.carer_invitation_page import invite_carer_page
 from portal.blueprints.me import bp
-from portal.forms.carers import consent_form, consent_labels
+from portal.forms.carers import consent_changes, consent_form, consent_labels
 from portal.htmx import redirect_after_post
 from portal.models import Role
 from portal.services import carers, consent, people
@@ -34,7 +34,7 @@ def carers_list() -> str:
 @roles(Role.SERVICE_USER)
 def carer_consent(carer_id: int) -> str | Response:
     link = carers.link_for_service_user(current_user, carer_id)  # NotFound for anyone else's carer
-    form = consent_form(link.service_user.first_name, consent.current_scopes(link))
+    form = consent_form(None, consent.current_scopes(link))
     if form.validate_on_submit():
         carers.change_consent(current_user, link, form.chosen_scopes)
         if form.chosen_scopes:
@@ -44,7 +44,7 @@ def carer_consent(carer_id: int) -> str | Response:
                   "info")
         return redirect_after_post(url_for("me.carers_list"))
     return render_template("me/carers_consent.html", link=link, form=form,
-                           history=consent.history(link))
+                           history=consent_changes(None, link.carer.name, consent.history(link)))
 
 
 @bp.route("/carers/invitation", methods=["GET", "POST"])

@@ -22,7 +22,7 @@ from portal.services.consent import SCOPES, Scope
 
 # What a carer may be shown, as the notice tells the service user, one sentence per consent scope.
 CARER_SCOPE_TEXT = {
-    Scope.INVOLVEMENT: _l("that you are under the team, who your key worker is, and your appointments"),
+    Scope.INVOLVEMENT: _l("that you are under the team, and who your key worker is"),
     Scope.GOALS: _l("your goals and how they are going"),
     Scope.CARE_PLAN: _l("your agreed care plan"),
     Scope.SAFETY_PLAN: _l("your safety plan"),

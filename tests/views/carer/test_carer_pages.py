@@ -231,3 +231,15 @@ def test_read_by_the_team_is_shown_only_while_involvement_is_shared(app: Flask, 
     told = _told(as_carer.get("carer.cared_for_person", service_user_id=service_user.id))
     assert len(told) == 1 and told[0].startswith("Sent on ")  # when she wrote is her own: always shown
     assert told[0].endswith("– read by the team") is read_shown
+
+
+def test_the_home_page_says_how_the_carer_is_related_without_reading_as_the_persons_relationship(app: Flask, carer, service_user, as_carer: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    link = factories.link_of(carer, service_user)
+    link.relationship_type = "Mother"
+    factories.create_consent(carer, service_user, ("involvement",))
+    db.session.commit()
+    item = " ".join(as_carer.get("carer.home").select_one("#cared-for li").get_text(" ").split())
+    assert f"({link.relationship_type})" not in item
+    assert f"Your relationship to {service_user.first_name}: Mother" in item
+    page = as_carer.get("carer.cared_for_person", service_user_id=service_user.id)
+    assert "not shown here yet" not in page.get_text()

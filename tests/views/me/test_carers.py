@@ -24,7 +24,7 @@ def test_my_carers_shows_what_each_may_see(app: Flask, carer, service_user, as_s
     factories.create_consent(carer, service_user, ("involvement", "goals"))
     db.session.commit()
     items = [li.get_text(strip=True) for li in as_service_user.get("me.carers_list").select(f"#carer-{carer.id} .nhsuk-list--bullet li")]
-    assert items == ["That Sam is under the team, and their appointments", "Sam's goals and how they are going"]
+    assert items == ["That you are under the team, and who your key worker is", "Your goals and how they are going"]
 
 
 def test_choosing_what_a_carer_may_see_works_at_once_and_is_audited(app: Flask, carer, service_user, as_service_user: PageRequest) -> None:  # type: ignore[no-untyped-def]
@@ -94,3 +94,24 @@ def test_inviting_an_existing_carer_again_is_explained_and_keeps_what_was_typed(
     assert error_messages(page) == ["This person is already a carer here. Check the list of carers."]
     assert page.select_one("input[name=name]")["value"] == "Jo Again"
     assert page.select_one("input[name=email]")["value"] == carer.user.email
+
+
+def test_the_consent_page_speaks_to_sam_and_the_history_says_what_changed(app: Flask, carer, service_user, as_service_user: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    page = as_service_user.get("me.carer_consent", carer_id=carer.id)
+    labels = [" ".join(label.get_text(" ").split()) for label in page.select(".nhsuk-checkboxes__label")]
+    assert labels[:4] == ["That you are under the team, and who your key worker is", "Your goals and how they are going",
+                          "Your care plan", "Your safety plan"]
+    assert not [label for label in labels if "Sam" in label]
+
+    as_service_user.post("me.carer_consent", {"scopes": ["goals", "care_plan"]}, _expected_status=303, carer_id=carer.id)
+    as_service_user.post("me.carer_consent", {"scopes": ["care_plan", "safety_plan"]}, _expected_status=303,
+                         carer_id=carer.id)
+    as_service_user.post("me.carer_consent", {"scopes": ["nothing"]}, _expected_status=303, carer_id=carer.id)
+    history = [" ".join(li.get_text(" ").split()) for li in
+               as_service_user.get("me.carer_consent", carer_id=carer.id).select("#consent-history li")]
+    assert [line.split(": ", 1)[1] for line in history] == [
+        "You changed it. Jo Taylor can no longer see: Your care plan; Your safety plan.",
+        "You changed it. Jo Taylor can now see: Your safety plan. Jo Taylor can no longer see: "
+        "Your goals and how they are going.",
+        "You changed it. Jo Taylor can now see: Your goals and how they are going; Your care plan.",
+    ]
