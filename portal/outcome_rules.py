@@ -1,0 +1,110 @@
+"""Outcomes that count (docs/adr/0004-outcomes-and-feedback.md): paired measures and reliable
+change for DIALOG, ReQoL-10 and GBO. Plain functions over plain data, no Flask.
+
+- A person's scores on one measure are a *series*: (date, score) points. GBO has one series per goal.
+- A series is *paired* for a period when its latest point up to the period's end falls in the
+  period, and is at least ``min_days`` after the first point (the first ever, so change is measured
+  from when the person started).
+- A person's change on a measure: latest minus first of the paired series (for GBO the mean over
+  their paired goals), classed against the measure's reliable-change threshold: "improvement",
+  "no reliable change" or "deterioration" (higher is better on all three).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from portal.instruments._checks import DETERIORATION, IMPROVEMENT, NO_RELIABLE_CHANGE, classify_change
+
+INSTRUMENTS = ("dialog", "reqol10", "gbo")
+CHANGES = (IMPROVEMENT, NO_RELIABLE_CHANGE, DETERIORATION)
+
+Point = tuple[date, float]
+Series = Sequence[Point]
+
+
+def paired(series: Series, start: date, end: date, min_days: int) -> tuple[Point, Point] | None:
+    """(first, latest) when the series is paired for the period, else None."""
+    done = sorted(point for point in series if point[0] <= end)
+    if len(done) < 2:
+        return None
+    first, latest = done[0], done[-1]
+    if not start <= latest[0] <= end or (latest[0] - first[0]).days < min_days:
+        return None
+    return first, latest
+
+
+def change(series_of_person: Iterable[Series], start: date, end: date, min_days: int) -> float | None:
+    """Latest minus first, averaged over the person's paired series; None when none is paired."""
+    changes = [pair[1][1] - pair[0][1]
+               for pair in (paired(series, start, end, min_days) for series in series_of_person) if pair]
+    if not changes:
+        return None
+    return round(sum(changes) / len(changes), 2)
+
+
+@dataclass(frozen=True)
+class MeasureOutcome:
+    instrument_id: str
+    people: int  # people counted
+    paired: int  # of them, with this measure paired
+    changes: dict[str, int]  # CHANGES → how many of the paired
+
+    def share_paired(self) -> int | None:
+        return percent(self.paired, self.people)
+
+    def share(self, kind: str) -> int | None:
+        return percent(self.changes[kind], self.paired)
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    people: int
+    paired_any: int  # people with at least one of the measures paired
+    measures: dict[str, MeasureOutcome]
+
+    def share_paired(self) -> int | None:
+        return percent(self.paired_any, self.people)
+
+
+def percent(count: int, total: int) -> int | None:
+    """A whole percentage, halves rounded up; None when there is nobody to count."""
+    if total <= 0:
+        return None
+    return (200 * count + total) // (2 * total)
+
+
+def outcomes(people: Iterable[int], series: Mapping[str, Mapping[int, Sequence[Series]]], start: date, end: date,
+             thresholds: Mapping[str, float], min_days: int) -> Outcomes:
+    """For the people counted: how many have each measure paired, and how each paired one changed.
+
+    ``series``: instrument id → person id → that person's series (one for DIALOG and ReQoL-10,
+    one per goal for GBO). ``thresholds``: instrument id → reliable-change threshold."""
+    counted = set(people)
+    paired_any: set[int] = set()
+    measures = {}
+    for instrument_id in INSTRUMENTS:
+        counts = dict.fromkeys(CHANGES, 0)
+        paired_people = 0
+        for person_id, person_series in series.get(instrument_id, {}).items():
+            if person_id not in counted:
+                continue
+            difference = change(person_series, start, end, min_days)
+            if difference is None:
+                continue
+            paired_people += 1
+            paired_any.add(person_id)
+            counts[classify_change(difference, thresholds[instrument_id])] += 1  # type: ignore[arg-type]
+        measures[instrument_id] = MeasureOutcome(instrument_id, len(counted), paired_people, counts)
+    return Outcomes(len(counted), len(paired_any), measures)
+
+
+def by_group(groups: Mapping[int, str], series: Mapping[str, Mapping[int, Sequence[Series]]], start: date,
+             end: date, thresholds: Mapping[str, float], min_days: int) -> dict[str, Outcomes]:
+    """``outcomes`` for each group of people (a practitioner, a pathway): person id → group name."""
+    members: dict[str, list[int]] = {}
+    for person_id, group in groups.items():
+        members.setdefault(group, []).append(person_id)
+    return {group: outcomes(ids, series, start, end, thresholds, min_days) for group, ids in sorted(members.items())}
