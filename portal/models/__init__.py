@@ -10,6 +10,7 @@ from portal.models.external_identity import (
     IdentityCheckOutcome,
     IdentityProvider,
 )
+from portal.models.feedback import Feedback, FeedbackReceipt, TeamUpdate
 from portal.models.form_tokens import UsedFormToken
 from portal.models.goals import Agreement, AuthorRole, Goal, GoalChange, GoalRating, GoalStatus
 from portal.models.handover import AssignmentSource, KeyWorkerAssignment
@@ -60,6 +61,9 @@ from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.sessions import CareSession, DialogPlusArea
 
 __all__ = [
+    "Feedback",
+    "FeedbackReceipt",
+    "TeamUpdate",
     "ExternalIdentity",
     "IdentityCheck",
     "IdentityCheckOutcome",
