@@ -86,6 +86,10 @@ ENTER_ANY_SAFETY_PLAN_STEP = _l("Write at least one step of the plan")
 # Key workers, handover and the team report (issue 7)
 CHOOSE_KEY_WORKER = _l("Choose the new key worker")
 SAME_KEY_WORKER = _l("This person is already their key worker. Choose someone else.")
+KEY_WORKER_NOT_REGISTERED = _l(
+    "%(name)s has no professional registration recorded (NMC, GMC, HCPC or Social Work England), "
+    "so cannot be a key worker. Choose someone who has one."
+)
 ENTER_HANDOVER_NOTE = _l("Write what the new key worker needs to know")
 HANDOVER_DATE_NOT_FUTURE = _l("The handover date must be today or in the past")
 CONFIRM_TOLD_IN_PERSON = _l("Only record a choice the person told you themselves")
@@ -115,3 +119,5 @@ STAFF_NEEDS_MOBILE = _l("Enter your UK mobile number to be told by text message,
 AWAY_NEEDS_START = _l("Enter the first day away, or leave both dates empty")
 AWAY_END_BEFORE_START = _l("The last day away must be on or after the first day away")
 CHOOSE_WORRY_URGENCY = _l("Say how urgent it feels")
+CHOOSE_EXPERIENCE = _l("Select how your experience of our service was")
+CHOOSE_FEEDBACK_TEAM = _l("Select which team this is about")

@@ -68,7 +68,8 @@ class CarerDetailConflict(Base):
 
 class RecordSyncProblem(Base):
     """Something the clinical record says that the portal could not take in, for the team lead to sort out:
-    a key worker the portal has no staff member for (``unknown_key_worker``), or a team or pathway it does
+    a key worker the portal has no staff member for (``unknown_key_worker``) or one with no professional
+    registration (``key_worker_not_registered``), or a team or pathway it does
     not know (``unknown_team``, ``unknown_pathway``). ``detail`` is what the record said (a practitioner's
     name and registration, a team or pathway name), never anything about the service user. A later pull
     that no longer finds the problem resolves it."""

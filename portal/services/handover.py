@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from portal.extensions import db
 from portal.models import AssignmentSource, KeyWorkerAssignment, Role, ServiceUser, StaffMember, User
 from portal.models.base import utcnow
+from portal.registrations import may_be_key_worker
 from portal.services import audit, outbox, people
 from portal.services.caseload import search_condition
 from portal.services.errors import NotAllowed, NotFound
@@ -35,12 +36,21 @@ class SameKeyWorker(NotAllowed):
     """The person chosen is already the key worker."""
 
 
+class NotRegistered(NotAllowed):
+    """The person chosen holds no professional registration, so cannot be a key worker."""
+
+    def __init__(self, staff_name: str) -> None:
+        super().__init__(f"{staff_name} has no professional registration")
+        self.staff_name = staff_name
+
+
 @dataclass(frozen=True)
 class KeyWorkerChoice:
     id: int
     name: str
     profession: str
     caseload: int  # service users they are key worker for now
+    registered: bool = True  # holds a professional registration: only then can they be key worker
 
 
 def _team_lead(user: User) -> StaffMember:
@@ -61,7 +71,8 @@ def team_leads_for(user: User) -> list[StaffMember]:
 
 
 def key_workers(user: User) -> list[KeyWorkerChoice]:
-    """Everyone in the team lead's team who can be a key worker, with their caseload size."""
+    """Everyone in the team lead's team who can hold a caseload, with their caseload size and whether
+    they hold a professional registration (only then can they be made key worker)."""
     staff = people.staff_member_of(user)
     caseload_size = (
         select(ServiceUser.key_worker_id, func.count().label("size"))
@@ -69,13 +80,15 @@ def key_workers(user: User) -> list[KeyWorkerChoice]:
         .group_by(ServiceUser.key_worker_id).subquery()
     )
     rows = db.session.execute(
-        select(StaffMember.id, StaffMember.name, StaffMember.profession, func.coalesce(caseload_size.c.size, 0))
+        select(StaffMember.id, StaffMember.name, StaffMember.profession, func.coalesce(caseload_size.c.size, 0),
+               StaffMember.registration)
         .join(User, User.id == StaffMember.user_id)
         .outerjoin(caseload_size, caseload_size.c.key_worker_id == StaffMember.id)
         .where(StaffMember.team_id == staff.team_id, User.active.is_(True), User.role.in_(CASELOAD_ROLES))
         .order_by(StaffMember.name, StaffMember.id)
     )
-    return [KeyWorkerChoice(id_, name, profession, int(size)) for id_, name, profession, size in rows]
+    return [KeyWorkerChoice(id_, name, profession, int(size), may_be_key_worker(registration))
+            for id_, name, profession, size, registration in rows]
 
 
 def person_to_allocate(user: User, service_user_id: int) -> ServiceUser:
@@ -86,7 +99,8 @@ def person_to_allocate(user: User, service_user_id: int) -> ServiceUser:
 
 def allocate(user: User, person: ServiceUser, key_worker_id: int, *, handover_on: date, handover_note: str,
              now: datetime | None = None) -> KeyWorkerAssignment:
-    """Make ``key_worker_id`` the person's key worker, recording the handover."""
+    """Make ``key_worker_id`` the person's key worker, recording the handover. ``NotRegistered`` when
+    they hold no professional registration."""
     lead = _team_lead(user)
     if person.team_id != lead.team_id:
         raise NotFound
@@ -95,14 +109,16 @@ def allocate(user: User, person: ServiceUser, key_worker_id: int, *, handover_on
         raise NotFound
     if person.key_worker_id == key_worker_id:
         raise SameKeyWorker("This person is already their key worker")
+    chosen = db.session.get_one(StaffMember, key_worker_id)
+    if not may_be_key_worker(chosen.registration):
+        raise NotRegistered(chosen.name)
     note = handover_note.strip()
     if not note or len(note) > HANDOVER_NOTE_MAX:
         raise ValueError("A handover note is needed, up to 2000 characters")
     now = now or utcnow()
     if handover_on > now.date():
         raise ValueError("The handover cannot be in the future")
-    key_worker = db.session.get_one(StaffMember, key_worker_id)
-    assignment = _change_key_worker(person, key_worker, handover_on=handover_on, note=note, recorded_by=user,
+    assignment = _change_key_worker(person, chosen, handover_on=handover_on, note=note, recorded_by=user,
                                     source=AssignmentSource.PORTAL, now=now)
     db.session.commit()
     return assignment

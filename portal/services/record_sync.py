@@ -9,7 +9,8 @@ Key worker, team and pathway (``_pull_allocation``): a new key worker named in t
 handover recorded from the record (``handover.record_from_clinical_record``: same history and
 audit, nothing sent back), unless the portal's own change is newer or still on its way out.
 A practitioner, team or pathway the portal does not know changes nothing: it becomes a
-``RecordSyncProblem`` the team lead sees on their team page. The portal never creates staff
+``RecordSyncProblem`` the team lead sees on their team page; so does a key worker whose registration
+in the portal is not a professional registration (portal/registrations.py). The portal never creates staff
 accounts from the record.
 """
 
@@ -48,6 +49,7 @@ from portal.models.base import utcnow
 from portal.record import carers, contract, record_from_config
 from portal.record.port import CareAllocation, ClinicalRecord, PractitionerDetails, RecordError, RelatedPersonDetails
 from portal.record.worker import record_conflict, retry_dead_letter
+from portal.registrations import may_be_key_worker
 from portal.services import audit, discharge, handover, outbox, people, settings
 from portal.services.errors import NotAllowed, NotFound
 
@@ -98,6 +100,7 @@ def pull_patient(record: ClinicalRecord, person: ServiceUser) -> PullResult:
 # Key worker, team and pathway ----------------------------------------------------------------
 
 UNKNOWN_KEY_WORKER = "unknown_key_worker"
+KEY_WORKER_NOT_REGISTERED = "key_worker_not_registered"
 UNKNOWN_TEAM = "unknown_team"
 UNKNOWN_PATHWAY = "unknown_pathway"
 _REGULATOR = re.compile(r"^(NMC|GMC|HCPC|SWE|GPHC|SOCIAL WORK ENGLAND)\b[\s:#-]*")
@@ -151,6 +154,10 @@ def _pull_allocation(person: ServiceUser, allocation: CareAllocation, result: Pu
                 # Leave the key worker as they are: the person keeps a named contact, and the team lead,
                 # who sees the problem, allocates in the portal or asks for the staff account.
                 problems[UNKNOWN_KEY_WORKER] = _practitioner_text(allocation.key_worker)
+            elif not may_be_key_worker(staff.registration):
+                # Key workers hold a professional registration: the key worker stays as they are (or
+                # none), and the team lead sees why.
+                problems[KEY_WORKER_NOT_REGISTERED] = staff.name
             elif staff.id != person.key_worker_id:
                 handover.record_from_clinical_record(person, staff, changed_at=allocation.key_worker_since)
                 result.key_worker_changed = True

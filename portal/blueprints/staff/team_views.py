@@ -59,11 +59,17 @@ def team() -> Response:
     return response
 
 
+def _choice_label(choice: handover.KeyWorkerChoice) -> str:
+    label = ngettext("%(name)s, %(profession)s (%(num)d person)", "%(name)s, %(profession)s (%(num)d people)",
+                     choice.caseload, name=choice.name, profession=choice.profession)
+    if choice.registered:
+        return label
+    return _("%(choice)s - no professional registration, so cannot be a key worker", choice=label)
+
+
 def _choices(person: ServiceUser) -> list[SelectChoice]:
     return [
-        SelectChoice(str(choice.id), ngettext("%(name)s, %(profession)s (%(num)d person)",
-                                              "%(name)s, %(profession)s (%(num)d people)", choice.caseload,
-                                              name=choice.name, profession=choice.profession))
+        SelectChoice(str(choice.id), _choice_label(choice))
         for choice in handover.key_workers(current_user)
         if choice.id != person.key_worker_id
     ]
@@ -82,6 +88,8 @@ def allocate_key_worker(service_user_id: int):  # type: ignore[no-untyped-def]
                               handover_note=str(form.handover_note.data))
         except handover.SameKeyWorker:
             form.key_worker.errors = [str(messages.SAME_KEY_WORKER)]
+        except handover.NotRegistered as refused:
+            form.key_worker.errors = [messages.KEY_WORKER_NOT_REGISTERED % {"name": refused.staff_name}]
         except NotFound:
             form.key_worker.errors = [str(messages.CHOOSE_KEY_WORKER)]
         else:

@@ -169,3 +169,39 @@ def test_the_team_lead_sees_the_problem_on_the_team_page(app, fhir_server, recor
 
     assert "the record names Dr Amir Khan (GMC 7654321) as key worker, who has no account in the portal" in page
     assert f"/staff/service-users/{person.id}/key-worker" in page
+
+
+def test_a_key_worker_named_in_the_record_without_a_valid_registration_is_refused(app, fhir_server, record) -> None:
+    """Key workers hold a professional registration: someone whose registration in the portal is
+    not in any regulator's format is not made key worker from the record either. The key worker
+    stays who they were and the team lead sees why."""
+    team, lead, priya, tom, person = _team_in_record(fhir_server)
+    run(record, FAST, once=True)
+    tom.registration = "HCPC 54321"  # not a registration: HCPC numbers start with the profession's letters
+    db.session.commit()
+    fhir_server.name_key_worker(person.nhs_number, "Tom Okafor", "54321", since())
+
+    result = pull_patient(record, person)
+
+    assert not result.key_worker_changed and person.key_worker_id == priya.id
+    assert len(handover.history(person)) == 1
+    [(problem, who)] = problems_for_team(lead.user)
+    assert (problem.code, problem.detail, who.id) == ("key_worker_not_registered", "Tom Okafor", person.id)
+    assert result.problems == ["key_worker_not_registered"]
+    db.session.commit()
+
+
+def test_the_team_lead_is_told_the_record_named_a_key_worker_without_a_registration(app, fhir_server, record,
+                                                                                     client) -> None:
+    team, lead, priya, tom, person = _team_in_record(fhir_server)
+    run(record, FAST, once=True)
+    tom.registration = ""
+    db.session.add(RecordSyncProblem(service_user_id=person.id, code="key_worker_not_registered",
+                                     detail="Tom Okafor", detected_at=datetime.now(UTC)))
+    db.session.commit()
+    password_and_code(client, lead.user.email)
+
+    page = " ".join(client.get("/staff/team").get_data(as_text=True).split())
+
+    assert ("the record names Tom Okafor as key worker, who has no professional registration in the portal, "
+            "so cannot be a key worker. Their key worker here has not changed") in page

@@ -269,3 +269,40 @@ def test_allocation_choices_count_each_key_workers_people_in_words_that_agree(
     assert any(label.endswith("(1 person)") for label in labels), labels
     assert any(label.endswith("(0 people)") for label in labels), labels
     assert not any("(1 people)" in label for label in labels)
+
+
+def test_only_someone_with_a_professional_registration_can_be_made_key_worker(
+        app: Flask, team: Any, service_user: Any, key_worker: Any, as_team_lead: PageRequest) -> None:
+    peer = factories.create_staff(team, name="Pat Peer")
+    peer.profession, peer.registration = "Peer support worker", ""
+    lapsed = factories.create_staff(team, name="Lee Typo")
+    lapsed.registration = "NMC 12345"
+    db.session.commit()
+    form = as_team_lead.get("staff.allocate_key_worker", service_user_id=service_user.id)
+    labels = [label.get_text(" ", strip=True) for label in form.select("label[for^=key_worker]")]
+    assert "Pat Peer, Peer support worker (0 people) - no professional registration, so cannot be a key worker" \
+        in labels, labels
+
+    for staff in (peer, lapsed):
+        page = as_team_lead.post("staff.allocate_key_worker", _data=handover_form(staff),
+                                 service_user_id=service_user.id)
+        assert error_messages(page) == [
+            f"{staff.name} has no professional registration recorded (NMC, GMC, HCPC or Social Work England), "
+            "so cannot be a key worker. Choose someone who has one."]
+    db.session.refresh(service_user)
+    assert service_user.key_worker_id == key_worker.id
+    assert db.session.scalar(select(KeyWorkerAssignment)) is None
+
+
+def test_the_handover_service_refuses_a_key_worker_without_a_registration(app: Flask, team: Any, service_user: Any,
+                                                                           team_lead: Any) -> None:
+    from portal.services import handover
+
+    navigator = factories.create_staff(team, name="Cam Navigator")
+    navigator.registration = ""
+    try:
+        handover.allocate(team_lead.user, service_user, navigator.id, handover_on=today(), handover_note="Hello")
+    except handover.NotRegistered as refused:
+        assert refused.staff_name == "Cam Navigator"
+    else:
+        raise AssertionError("allocated a key worker with no registration")
