@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from portal.access import STAFF, roles
 from portal.models import Role, ServiceUser
@@ -29,6 +30,11 @@ def person_here(service_user_id: int | None = None, *, audit_view: bool = True) 
     return people.own_service_user(current_user)
 
 
+def about(person: ServiceUser) -> str | None:
+    """Whom a staff page speaks about (the person's first name); None on the person's own pages."""
+    return person.first_name if is_staff() else None
+
+
 def here(endpoint: str, **values: Any) -> str:
     """A URL on the same audience's pages as this request."""
     if is_staff():
@@ -37,6 +43,13 @@ def here(endpoint: str, **values: Any) -> str:
 
 
 def render(template: str, person: ServiceUser, **context: Any) -> str:
+    """The page for this audience. Staff see the same forms about the person by name: each form
+    (or form in a ``forms`` dict) with an ``about(name)`` method is relabelled here, in one place."""
+    if is_staff():
+        forms = [*context.values(), *(context.get("forms") or {}).values()]
+        for form in forms:
+            if isinstance(form, FlaskForm) and hasattr(form, "about"):
+                form.about(person.first_name)
     return render_template(f"coproduction/{template}", person=person, here=here, staff=is_staff(), **context)
 
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.blueprints.coproduction import Route, here, person_here, render
+from portal.blueprints.coproduction import Route, about, here, person_here, render
 from portal.blueprints.coproduction import forms as f
 from portal.blueprints.coproduction.presenters import goal_card
 from portal.forms import messages
@@ -36,7 +36,7 @@ def care_plan(service_user_id: int | None = None) -> str:
     sections = care_plans.draft_entries(plan)
     changeable = {e.id for entries in sections.values() for e in entries if care_plans.may_change(current_user, e)}
     return render("care_plan.html", person, plan=plan, sections=sections, changeable=changeable,
-                  goal_cards=[goal_card(g, today) for g in goals.open_goals(person)],
+                  goal_cards=[goal_card(g, today, about(person)) for g in goals.open_goals(person)],
                   agreed=care_plans.current_agreed(person))
 
 

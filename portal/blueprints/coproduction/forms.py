@@ -17,6 +17,17 @@ WHO_WILL_HELP = [SelectChoice("me", _l("Me")), SelectChoice("team", _l("My team"
                  SelectChoice("carer", _l("My carer or family")), SelectChoice("other", _l("Another organisation"))]
 
 
+def staff_who_will_help(name: str) -> list[SelectChoice]:
+    return [SelectChoice("me", name), SelectChoice("team", str(_l("The team"))),
+            SelectChoice("carer", str(_l("%(name)s's carer or family", name=name))),
+            SelectChoice("other", str(_l("Another organisation")))]
+
+
+def staff_rating_words(field: RadioField, name: str) -> None:
+    field.label.text = str(_l("How close is %(name)s to this goal now?", name=name))
+    field.description = str(_l("0 means not started, 5 means half way, 10 means they have reached it."))
+
+
 class VersionedForm(FlaskForm):
     """Carries the version the person started from, so a newer save is never overwritten."""
 
@@ -41,6 +52,13 @@ class GoalForm(VersionedForm):
                                      description=_l("For example, a housing office or a walking group"),
                                      validators=[MaxLength(200)])
 
+    def about(self, name: str) -> None:
+        """Staff see the same form about the person, by name (``coproduction.render`` calls this)."""
+        self.text.label.text = str(_l("What is %(name)s's goal?", name=name))
+        self.text.description = str(_l("In %(name)s's own words. For example: “Go to the shops on my own”.",
+                                       name=name))
+        self.who_will_help.choices = staff_who_will_help(name)
+
 
 class NewGoalForm(GoalForm, OnceForm):
     first_rating = RadioField(
@@ -48,6 +66,10 @@ class NewGoalForm(GoalForm, OnceForm):
         description=_l("0 means not started, 5 means half way, 10 means you have reached it."),
         choices=RATING_CHOICES, validators=[Required(messages.CHOOSE_RATING)],
     )
+
+    def about(self, name: str) -> None:
+        super().about(name)
+        staff_rating_words(self.first_rating, name)
 
 
 class StaffGoalForm(NewGoalForm):
@@ -81,6 +103,9 @@ class RatingForm(VersionedForm):
     )
     note = TextAreaField(_l("Anything to add? (optional)"), validators=[MaxLength(2000)])
 
+    def about(self, name: str) -> None:
+        staff_rating_words(self.rating, name)
+
 
 class CloseGoalForm(VersionedForm):
     ending = RadioField(
@@ -107,6 +132,9 @@ class EntryForm(VersionedForm, OnceForm):
     text = TextAreaField(_l("What do you want to add?"), validators=[Required(messages.ENTER_ENTRY), MaxLength(2000)])
     support_kind = RadioField(_l("What kind of support is it?"), choices=SUPPORT_KINDS,
                               validators=[Required(messages.CHOOSE_SUPPORT_KIND)])
+
+    def about(self, name: str) -> None:
+        self.text.label.text = str(_l("What should it say?"))
 
 
 class RemoveForm(VersionedForm):
@@ -144,6 +172,13 @@ class AreaForm(VersionedForm):
     exploring_options = TextAreaField(_l("3. Exploring options: what could help?"), validators=[MaxLength(2000)])
 
 
+def action_who(name: str | None) -> list[SelectChoice]:
+    """Who does an action, said to the person ("I will") or about them ("Sam will")."""
+    if name is None:
+        return [SelectChoice("me", str(_l("I will"))), SelectChoice("team", str(_l("My team will")))]
+    return [SelectChoice("me", str(_l("%(name)s will", name=name))), SelectChoice("team", str(_l("The team will")))]
+
+
 class ActionForm(OnceForm):
     who = RadioField(_l("Who will do it?"),
                      choices=[SelectChoice("me", _l("I will")), SelectChoice("team", _l("My team will"))],
@@ -151,6 +186,9 @@ class ActionForm(OnceForm):
     text = TextAreaField(_l("4. Agreeing actions: what will be done?"),
                          validators=[Required(messages.ENTER_ACTION), MaxLength(2000)])
     item_code = HiddenField()
+
+    def about(self, name: str) -> None:
+        self.who.choices = action_who(name)
 
 
 class ReviewActionForm(FlaskForm):

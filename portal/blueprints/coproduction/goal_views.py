@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from portal.blueprints.coproduction import Route, here, is_staff, person_here, render
+from portal.blueprints.coproduction import Route, about, here, is_staff, person_here, render
 from portal.blueprints.coproduction import forms as f
 from portal.blueprints.coproduction.presenters import goal_card, goal_chart
 from portal.htmx import redirect_after_post
@@ -24,8 +24,8 @@ def goals_page(service_user_id: int | None = None) -> str:
     today = date.today()
     open_goals = goals.open_goals(person)
     return render("goals.html", person,
-                  open_goals=[goal_card(g, today) for g in open_goals],
-                  closed_goals=[goal_card(g, today) for g in goals.closed_goals(person)],
+                  open_goals=[goal_card(g, today, about(person)) for g in open_goals],
+                  closed_goals=[goal_card(g, today, about(person)) for g in goals.closed_goals(person)],
                   can_add=len(open_goals) < gbo.MAX_ACTIVE_GOALS)
 
 
@@ -59,8 +59,8 @@ def goal_page(goal_id: int, service_user_id: int | None = None) -> str:
     person = person_here(service_user_id)
     goal = goals.goal_for(person, goal_id)
     form = f.RatingForm(version=goal.version)
-    return render("goal.html", person, goal=goal_card(goal, date.today()), chart=goal_chart(goal), form=form,
-                  changes=goals.history(goal))
+    return render("goal.html", person, goal=goal_card(goal, date.today(), about(person)), chart=goal_chart(goal),
+                  form=form, changes=goals.history(goal))
 
 
 def rate_goal(goal_id: int, service_user_id: int | None = None) -> str | Response:
@@ -81,8 +81,8 @@ def rate_goal(goal_id: int, service_user_id: int | None = None) -> str | Respons
             else:
                 flash(_("Rating saved."))
             return redirect_after_post(here("goal_page", goal_id=goal.id))
-    return render("goal.html", person, goal=goal_card(goal, date.today()), chart=goal_chart(goal), form=form,
-                  changes=goals.history(goal), conflict=conflict)
+    return render("goal.html", person, goal=goal_card(goal, date.today(), about(person)), chart=goal_chart(goal),
+                  form=form, changes=goals.history(goal), conflict=conflict)
 
 
 def edit_goal(goal_id: int, service_user_id: int | None = None) -> str | Response:

@@ -16,7 +16,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
-from portal.blueprints.coproduction import Route, here, person_here, render
+from portal.blueprints.coproduction import Route, about, here, person_here, render
 from portal.blueprints.coproduction import forms as f
 from portal.blueprints.coproduction.presenters import goal_card
 from portal.htmx import redirect_after_post, wants_fragment
@@ -36,7 +36,7 @@ def _page(person: ServiceUser, session: CareSession, *, status: int = 200, probl
     answers = {a.item_code: a for a in dialog.answers} if dialog else {}
     context = {
         "session": session,
-        "goal_cards": [goal_card(g, date.today()) for g in goals.open_goals(person)],
+        "goal_cards": [goal_card(g, date.today(), about(person)) for g in goals.open_goals(person)],
         "dialog": dialog,
         "dialog_items": [(item, answers.get(item.code)) for item in instrument.items],
         "item_titles": {item.code: item.topic or item.text for item in instrument.items},
