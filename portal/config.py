@@ -93,6 +93,16 @@ class Config:
     GBO_RELIABLE_CHANGE = 3
     # ReQoL-10: a change of this many points or more in the total is reliable (DOMAIN.md).
     REQOL_RELIABLE_CHANGE = 5
+    # DIALOG: a change of this much in the quality-of-life mean (items 1-8, 1-7 scale) is reliable.
+    # No published threshold was found: 1 point is the portal's default until a trust sets its own
+    # (docs/adr/0004-outcomes-and-feedback.md).
+    DIALOG_RELIABLE_CHANGE = 1.0
+    # Outcomes (the dashboard): a measure is paired when its latest is at least this many days after the first.
+    PAIRED_MEASURE_MIN_DAYS = 28
+    # The dashboard lists people with no activity (a measure, a rating, a session, a care plan) in this many months.
+    DASHBOARD_NO_ACTIVITY_MONTHS = 6
+    # Feedback (the Friends and Family Test) is offered again this many days after a person last gave it.
+    FEEDBACK_OFFER_EVERY_DAYS = 30
     # Let a service user choose to show their safety plan on their own phone without signing in
     # (a hashed token in a long-lived cookie). Off unless the trust turns it on.
     SAFETY_PLAN_ON_TRUSTED_DEVICE = False
@@ -142,6 +152,8 @@ class Config:
     NOTIFY_INVITATION_EMAIL_TEMPLATE_ID = ""
     # "Set a new password" (README "Forgotten passwords"); empty with GOV.UK Notify: not offered.
     NOTIFY_RESET_EMAIL_TEMPLATE_ID = ""
+    # The same link by text message, to the mobile number the portal has; empty with Notify: email only.
+    NOTIFY_RESET_SMS_TEMPLATE_ID = ""
     NOTIFY_TIMEOUT_SECONDS = 10.0
     # The bearer token Notify sends with delivery receipts (set the same one in Notify's API
     # integration settings, callback URL <PUBLIC_BASE_URL>/notify/delivery-receipts). Empty: no callback.

@@ -38,7 +38,7 @@ class GovukNotifyNotifier:
                  sms_sender_id: str = "", email_reply_to_id: str = "",
                  invitation_sms_template_id: str = "", invitation_email_template_id: str = "",
                  staff_sms_template_id: str = "", staff_email_template_id: str = "",
-                 reset_email_template_id: str = "") -> None:
+                 reset_email_template_id: str = "", reset_sms_template_id: str = "") -> None:
         if not (api_key and sms_template_id and email_template_id):
             raise ValueError("GOV.UK Notify needs an API key and both template ids")
         self.client = NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
@@ -54,7 +54,7 @@ class GovukNotifyNotifier:
             (MessageKind.STAFF_ATTENTION, Channel.EMAIL): staff_email_template_id,
             # A forgotten password; without it, the sign-in page does not offer a reset by email.
             (MessageKind.PASSWORD_RESET, Channel.EMAIL): reset_email_template_id,
-            (MessageKind.PASSWORD_RESET, Channel.SMS): "",
+            (MessageKind.PASSWORD_RESET, Channel.SMS): reset_sms_template_id,
         }
         self.sms_sender_id = sms_sender_id or None
         self.email_reply_to_id = email_reply_to_id or None
@@ -71,6 +71,7 @@ class GovukNotifyNotifier:
             staff_sms_template_id=config.get("NOTIFY_STAFF_SMS_TEMPLATE_ID", ""),
             staff_email_template_id=config.get("NOTIFY_STAFF_EMAIL_TEMPLATE_ID", ""),
             reset_email_template_id=config.get("NOTIFY_RESET_EMAIL_TEMPLATE_ID", ""),
+            reset_sms_template_id=config.get("NOTIFY_RESET_SMS_TEMPLATE_ID", ""),
         )
 
     def send(self, message: Message) -> Accepted:

@@ -66,13 +66,17 @@ RESET_EMAIL_TEMPLATE = (
     "To set a new password, use this link in the next 30 minutes: ((link))\n\n"
     "If this was not you, you do not need to do anything: your password has not changed."
 )
+RESET_SMS_TEMPLATE = (
+    "Your care portal: to set a new password, use this link in the next 30 minutes: ((link)) "
+    "If this was not you, you do not need to do anything."
+)
 PERSONALISATION_KEYS = ("link", "stop_link")
 FORBIDDEN_WORDS = ("mental health",)
 
 
 def render(channel: Channel, personalisation: Mapping[str, str], kind: MessageKind = MessageKind.REMINDER) -> str:
     if kind is MessageKind.PASSWORD_RESET:
-        template = f"{RESET_EMAIL_SUBJECT}\n\n{RESET_EMAIL_TEMPLATE}"
+        template = RESET_SMS_TEMPLATE if channel is Channel.SMS else f"{RESET_EMAIL_SUBJECT}\n\n{RESET_EMAIL_TEMPLATE}"
     elif kind is MessageKind.STAFF_ATTENTION:
         template = STAFF_SMS_TEMPLATE if channel is Channel.SMS else f"{STAFF_EMAIL_SUBJECT}\n\n{STAFF_EMAIL_TEMPLATE}"
     elif kind is MessageKind.INVITATION:

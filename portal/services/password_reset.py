@@ -1,4 +1,6 @@
-"""Forgotten passwords: a single-use link, valid for 30 minutes, sent to the account's email address.
+"""Forgotten passwords: a single-use link, valid for 30 minutes, sent to the account's email address
+and, where the trust can send texts, by text message to the mobile number the portal has for the
+person (a service user's or carer's, or a member of staff's own) — many people read texts first.
 
 The page that asks for it says the same whether or not an account exists. Only a hash of the link's
 token is kept. Setting the new password signs the account out everywhere; staff still need their
@@ -30,11 +32,28 @@ VALID_FOR = timedelta(minutes=30)
 log = logging.getLogger(__name__)
 
 
+def by_email(config: Mapping[str, Any]) -> bool:
+    return config.get("NOTIFIER", "local") != "govuk_notify" or bool(config.get("NOTIFY_RESET_EMAIL_TEMPLATE_ID"))
+
+
+def by_text(config: Mapping[str, Any]) -> bool:
+    return config.get("NOTIFIER", "local") != "govuk_notify" or bool(config.get("NOTIFY_RESET_SMS_TEMPLATE_ID"))
+
+
 def available(config: Mapping[str, Any]) -> bool:
     """A reset can be offered only where the link can be sent."""
-    if config.get("NOTIFIER", "local") == "govuk_notify":
-        return bool(config.get("NOTIFY_RESET_EMAIL_TEMPLATE_ID"))
-    return True
+    return by_email(config) or by_text(config)
+
+
+def _mobile_of(user: User) -> str | None:
+    from portal.forms.validators import is_uk_mobile, normalise_uk_phone
+    from portal.services.reminders import contacts_of
+
+    person = user.service_user or user.carer
+    if person is not None:
+        return contacts_of(person).mobile
+    staff = user.staff_member
+    return normalise_uk_phone(staff.mobile) if staff and staff.mobile and is_uk_mobile(staff.mobile) else None
 
 
 def _hash(token: str) -> str:
@@ -42,8 +61,9 @@ def _hash(token: str) -> str:
 
 
 def request_reset(email: str, notifier: Notifier, link_for: Callable[[str], str],
-                  now: datetime | None = None) -> None:
-    """Send a link if this is an active account's email address; otherwise do nothing, quietly."""
+                  now: datetime | None = None, *, email_link: bool = True, text_link: bool = False) -> None:
+    """Send a link if this is an active account's email address (by email, and by text to their
+    mobile when ``text_link``); otherwise do nothing, quietly."""
     now = now or utcnow()
     user = find_user_by_email(email)
     if user is None or not user.active:
@@ -55,12 +75,17 @@ def request_reset(email: str, notifier: Notifier, link_for: Callable[[str], str]
     db.session.add(reset)
     db.session.flush()
     audit.record(None, "password_reset_requested", "user", user.id)
-    try:
-        notifier.send(Message(channel=Channel.EMAIL, to=user.email, personalisation={"link": link_for(token)},
-                              reference=f"password-reset-{reset.id}", unsubscribe_url="",
-                              kind=MessageKind.PASSWORD_RESET))
-    except SendError as error:
-        log.warning("password reset %s not sent: %s", reset.id, error.reason)
+    link = link_for(token)
+    mobile = _mobile_of(user) if text_link else None
+    for channel, to in ((Channel.EMAIL, user.email if email_link else None), (Channel.SMS, mobile)):
+        if not to:
+            continue
+        try:
+            notifier.send(Message(channel=channel, to=to, personalisation={"link": link},
+                                  reference=f"password-reset-{reset.id}", unsubscribe_url="",
+                                  kind=MessageKind.PASSWORD_RESET))
+        except SendError as error:
+            log.warning("password reset %s not sent by %s: %s", reset.id, channel.value, error.reason)
     db.session.commit()
 
 

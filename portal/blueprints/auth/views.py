@@ -149,15 +149,19 @@ def forgotten_password() -> str | Response | tuple[str, int]:
             return f"{current_app.config['PUBLIC_BASE_URL']}{url_for('auth.reset_password', token=token)}"
 
         password_reset.request_reset(form.email.data, notifier_from_config(current_app.config, db.session),
-                                     link_for)
+                                     link_for, email_link=password_reset.by_email(current_app.config),
+                                     text_link=password_reset.by_text(current_app.config))
         return redirect_after_post(url_for("auth.reset_link_sent"))
-    return render_template("auth/forgotten_password.html", form=form)
+    return render_template("auth/forgotten_password.html", form=form,
+                           by_email=password_reset.by_email(current_app.config),
+                           by_text=password_reset.by_text(current_app.config))
 
 
 @bp.get("/password/forgotten/sent")
 @public
 def reset_link_sent() -> str:
-    return render_template("auth/reset_link_sent.html")
+    return render_template("auth/reset_link_sent.html", by_email=password_reset.by_email(current_app.config),
+                           by_text=password_reset.by_text(current_app.config))
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

@@ -103,3 +103,23 @@ def test_not_offered_where_no_message_can_be_sent(app: Flask, client) -> None:  
     finally:
         app.config.update(NOTIFIER="local")
     assert "Ask your key worker or the team to send you a new invitation" in page
+
+
+def test_the_link_also_goes_by_text_to_the_mobile_the_team_has(app: Flask, client, service_user) -> None:  # type: ignore[no-untyped-def]
+    """A service user locked out in the evening may read texts, not email: the same single link
+    goes to both (the page still says the same whether or not an account exists)."""
+    service_user.phone = "07700 900123"
+    db.session.commit()
+    _ask(client, service_user.user.email)
+    sent = db.session.scalars(select(LocalMessage).order_by(LocalMessage.id)).all()
+    assert [(m.channel, m.to) for m in sent] == [("email", service_user.user.email), ("sms", "07700900123")]
+    links = {re.search(r"/password/reset/\S+", m.body).group(0) for m in sent}
+    assert len(links) == 1  # one link, both ways: it still works once
+    assert "text message" in client.get("/password/forgotten/sent").get_data(as_text=True)
+
+
+def test_no_text_where_the_trust_has_no_text_template(app: Flask, client, service_user) -> None:  # type: ignore[no-untyped-def]
+    assert password_reset.by_text({"NOTIFIER": "govuk_notify", "NOTIFY_RESET_SMS_TEMPLATE_ID": ""}) is False
+    assert password_reset.by_text({"NOTIFIER": "local"}) is True
+    assert password_reset.available({"NOTIFIER": "govuk_notify", "NOTIFY_RESET_EMAIL_TEMPLATE_ID": "",
+                                     "NOTIFY_RESET_SMS_TEMPLATE_ID": "a-template"}) is True
