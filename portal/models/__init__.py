@@ -3,6 +3,7 @@
 from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.care_plans import CarePlan, CarePlanEntry, CarePlanVersion, Section, SupportKind
+from portal.models.care_team import CareTeamMember
 from portal.models.carers import CONTRIBUTION_PARTS, CarerConsent, CarerContribution
 from portal.models.external_identity import (
     ExternalIdentity,
@@ -85,6 +86,7 @@ __all__ = [
     "Agreement",
     "AuthorRole",
     "CarePlan",
+    "CareTeamMember",
     "CarePlanEntry",
     "CarePlanVersion",
     "CareSession",
