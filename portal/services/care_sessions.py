@@ -236,22 +236,26 @@ def draft_summary(person: ServiceUser, session: CareSession) -> str:
     if rated:
         lines.append(ngettext("Goal reviewed:", "Goals reviewed:", len(rated)))
         lines += [f"- {line}" for line in rated]
+    # The record is read by others: areas by their names, and who does each action by name, never "I".
     instrument = settings.instrument("dialog")
-    titles = {item.code: item.text for item in instrument.items}
-    for area in session.areas:
-        lines.append(_("We talked about: %(area)s.", area=titles.get(area.item_code, area.item_code)))
+    names = {item.code: item.topic or item.text for item in instrument.items}
+    if session.areas:
+        lines.append(_("Areas talked about: %(areas)s.",
+                       areas=", ".join(names.get(area.item_code, area.item_code) for area in session.areas)))
     agreed = actions(session)
     if agreed:
         lines.append(_("Actions agreed:"))
         for entry in agreed:
-            who = _("I will") if entry.section is Section.I_WILL_DO else _("The team will")
+            who = (_("%(name)s will", name=person.first_name) if entry.section is Section.I_WILL_DO
+                   else _("The team will"))
             lines.append(f"- {who}: {entry.text}")
     reviews = [g.next_review_on for g in goals.active_goals(person) if g.next_review_on]
     if reviews:
         lines.append(_("Next goal review: %(date)s.", date=min(reviews).strftime("%-d %B %Y")))
     if session.notes:
         lines += ["", session.notes]
-    return "\n".join(lines) if lines else _("We met. Nothing was changed in the plan.")
+    return "\n".join(lines) if lines else _("%(name)s and the key worker met. Nothing was changed in the plan.",
+                                             name=person.first_name)
 
 
 def end(user: User, person: ServiceUser, session: CareSession, summary: str, today: date | None = None) -> None:

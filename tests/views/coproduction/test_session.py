@@ -138,3 +138,20 @@ def test_a_session_for_someone_else_is_not_found(app, service_user, key_worker, 
 def _code(name: str) -> str:
     number = int(name.split("_")[1])
     return settings.instrument("dialog").items[number - 1].code
+
+
+def test_the_summary_for_the_record_names_the_areas_and_says_who_will_do_each_action(app, service_user, key_worker, as_key_worker: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    session = _start(as_key_worker, service_user)
+    friendships = next(item for item in settings.instrument("dialog").items if item.code == "friendships")
+    care_sessions.pick_area(key_worker.user, session, friendships.code)
+    care_sessions.add_action(key_worker.user, service_user, session, "me", "Ring an old friend", friendships.code)
+    care_sessions.add_action(key_worker.user, service_user, session, "team", "Find a walking group")
+
+    with app.test_request_context():
+        draft = care_sessions.draft_summary(service_user, session)
+    lines = draft.splitlines()
+    assert "Areas talked about: Friendships." in lines
+    assert f"- {service_user.first_name} will: Ring an old friend" in lines
+    assert "- The team will: Find a walking group" in lines
+    assert "How satisfied are you" not in draft
+    assert not [line for line in lines if line.startswith(("I ", "- I ", "We "))], draft
