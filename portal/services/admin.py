@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from portal.extensions import db
-from portal.models import AuditEvent, Role, SecondFactor, User
+from portal.models import STAFF_ROLES, AuditEvent, Role, SecondFactor, User
 from portal.services.errors import NotFound
 
 
@@ -20,13 +20,19 @@ def recent_audit_events(limit: int = 50) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)))
 
 
-def accounts_with_second_step() -> list[tuple[User, bool]]:
-    """Every account (email and role only) and whether it has an authenticator app."""
-    rows = db.session.execute(
-        select(User, SecondFactor.id).outerjoin(SecondFactor, SecondFactor.user_id == User.id)
-        .order_by(User.role, User.email)
-    ).all()
-    return [(user, factor_id is not None) for user, factor_id in rows]
+ACCOUNTS_SHOWN = 50
+
+
+def accounts_with_second_step(search: str = "", limit: int = ACCOUNTS_SHOWN) -> tuple[list[tuple[User, bool]], bool]:
+    """Accounts whose second step an administrator may reset: staff and administrators (who must
+    have one) and anyone who turned one on; those whose email address contains ``search``. At most
+    ``limit``, and whether there were more."""
+    query = (select(User, SecondFactor.id).outerjoin(SecondFactor, SecondFactor.user_id == User.id)
+             .where(or_(SecondFactor.id.is_not(None), User.role.in_([*STAFF_ROLES, Role.ADMIN]))))
+    if search.strip():
+        query = query.where(func.lower(User.email).contains(search.strip().lower(), autoescape=True))
+    rows = db.session.execute(query.order_by(User.role, User.email).limit(limit + 1)).all()
+    return [(user, factor_id is not None) for user, factor_id in rows[:limit]], len(rows) > limit
 
 
 def account(user_id: int) -> User:

@@ -14,7 +14,7 @@ import time
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from portal.extensions import db
 from portal.models import RecoveryCode, Role, SecondFactor, User
@@ -105,7 +105,8 @@ def verify(user: User, code: str, now: float | None = None) -> bool:
 
 
 def recovery_codes_left(user: User) -> int:
-    return len(db.session.scalars(select(RecoveryCode.id).filter_by(user_id=user.id, used_at=None)).all())
+    return db.session.scalar(select(func.count()).select_from(RecoveryCode)
+                             .filter_by(user_id=user.id, used_at=None)) or 0
 
 
 def new_recovery_codes(user: User) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, render_template, url_for
+from flask import flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -18,7 +18,9 @@ from portal.services import second_factor
 @bp.get("/accounts")
 @roles(Role.ADMIN)
 def accounts() -> str:
-    return render_template("admin/accounts.html", accounts=admin_service.accounts_with_second_step())
+    search = request.args.get("q", "")[:254]
+    shown, more = admin_service.accounts_with_second_step(search)
+    return render_template("admin/accounts.html", accounts=shown, more=more, search=search)
 
 
 @bp.post("/accounts/<int:user_id>/second-step/reset")
