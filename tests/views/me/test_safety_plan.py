@@ -143,7 +143,7 @@ def test_the_print_view_has_the_plan_and_the_crisis_numbers(as_service_user: Pag
     assert _text(page.h1) == f"Safety plan for {service_user.display_name}"
     assert "Bess" in _text(page)
     assert "116 123" in _text(page)
-    assert page.select_one("link[href$='css/safety_plan.css']") is not None
+    assert page.select_one("link[href^='/static/dist/css/safety_plan.'][href$='.css']") is not None
 
 
 def test_other_roles_cannot_open_a_service_user_s_plan_pages(as_key_worker: PageRequest,
