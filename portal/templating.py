@@ -10,6 +10,7 @@ from portal.config import ROOT
 from portal.forms.once import token_input
 from portal.forms.validators import format_nhs_number
 from portal.phone_links import call_links
+from portal.render_cache import init_render_cache
 
 
 def configure_jinja(app: Flask) -> None:
@@ -42,4 +43,5 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["form_token_input"] = token_input
     app.jinja_env.filters["nhs_number"] = format_nhs_number
+    init_render_cache(app)
     app.jinja_env.filters["call_links"] = call_links

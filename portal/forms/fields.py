@@ -14,6 +14,8 @@ from flask import current_app
 from markupsafe import Markup
 from wtforms import fields
 
+from portal.render_cache import render_field
+
 FIELD_MACROS = "components/fields.html"
 
 
@@ -23,9 +25,15 @@ class NHSWidget:
         self.defaults = defaults
 
     def __call__(self, field: fields.Field, **options: Any) -> Markup:
-        module = current_app.jinja_env.get_template(FIELD_MACROS).module
-        # The macro renders in our autoescaping environment (portal/templating.py): its output is escaped HTML.
-        return Markup(getattr(module, self.macro)(field, {**self.defaults, **options}))  # nosec B704
+        merged = {**self.defaults, **options}
+
+        def render() -> str:
+            module = current_app.jinja_env.get_template(FIELD_MACROS).module
+            # The macro renders in our autoescaping environment (portal/templating.py): its output is escaped HTML.
+            return str(getattr(module, self.macro)(field, merged))
+
+        # A field its form marks render_cache (an instrument's question) is rendered once per state.
+        return render_field(self.macro, field, merged, render)
 
 
 _UNSTORABLE = re.compile(r"\x00")  # PostgreSQL text cannot hold NUL; nobody can type one

@@ -29,6 +29,11 @@ class AnswerForm(FlaskForm):
             form.more_help.choices = YES_NO
         else:
             del form.more_help
+        # The question, its options and the follow-up are the instrument's, not the person's: the
+        # rendered radios are kept per state (portal/render_cache.py).
+        form.answer.render_cache = True
+        if follow_up:
+            form.more_help.render_cache = True
         return form
 
     def chosen_value(self) -> int | None:
