@@ -40,6 +40,9 @@ class Config:
     RETENTION_YEARS = 20
     RETENTION_YEARS_AFTER_DEATH = 10
     DEMO_DATA = True
+    # PostgreSQL: how long connecting (and waiting for a free connection) may take before a request
+    # gives up with the outage page, instead of hanging a worker.
+    DATABASE_CONNECT_TIMEOUT_SECONDS = 5
     # Where limits on guessing are counted: memory in one process; "redis://host:6379" when several
     # workers or instances serve the portal, so they share one count (README "Sign-in limits").
     RATELIMIT_STORAGE_URI = "memory://"
@@ -262,7 +265,7 @@ def load_config(name: str | None = None, overrides: dict[str, Any] | None = None
             settings[key] = cast(raw)
     settings.update(overrides or {})
     settings["SQLALCHEMY_DATABASE_URI"] = settings["DATABASE_URL"]
-    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    settings.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(settings))
     if not 0 <= int(settings.get("TRUSTED_PROXIES", 0)) <= 10:
         raise ConfigError("PORTAL_TRUSTED_PROXIES must be 0 (no proxy) to 10: how many proxies set X-Forwarded-*.")
     check_risk_settings(settings)
@@ -288,6 +291,16 @@ def check_identity_settings(settings: dict[str, Any]) -> None:
     for code, role in (settings.get("CIS2_ROLE_MAP") or {}).items():
         if role not in staff_roles:
             raise ConfigError(f"PORTAL_CIS2_ROLE_MAP: {code!r} must give one of {', '.join(sorted(staff_roles))}.")
+
+
+def engine_options(settings: dict[str, Any]) -> dict[str, Any]:
+    """Connections are checked before use; with PostgreSQL, connecting and waiting for a free
+    connection give up after DATABASE_CONNECT_TIMEOUT_SECONDS (a request then gets the outage page)."""
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if str(settings["DATABASE_URL"]).startswith("postgresql"):
+        seconds = int(settings.get("DATABASE_CONNECT_TIMEOUT_SECONDS", 5))
+        options.update(connect_args={"connect_timeout": seconds}, pool_timeout=seconds)
+    return options
 
 
 def check_attempt_limits(limits: dict[str, Any]) -> None:
