@@ -14,6 +14,7 @@ from flask import current_app
 from markupsafe import Markup
 from wtforms import fields
 
+from portal.forms.validators import MaxLength
 from portal.render_cache import render_field
 
 FIELD_MACROS = "components/fields.html"
@@ -78,7 +79,14 @@ class PasswordField(TextOnly, fields.PasswordField):
 
 
 class TextAreaField(TextOnly, fields.TextAreaField):
+    """A text box; with a length limit it is the NHS.UK character count, which says the limit
+    without JavaScript and counts down as the person types with it."""
+
     widget = NHSWidget("textarea")
+
+    @property
+    def max_length(self) -> int | None:
+        return next((rule.max for rule in self.validators if isinstance(rule, MaxLength)), None)
 
 
 class RadioField(TextOnly, fields.RadioField):
