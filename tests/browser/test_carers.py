@@ -86,10 +86,10 @@ def test_jo_sees_what_sam_shares_and_nothing_once_he_withdraws_it(new_page: Call
     sam.goto(f"{live_server}/me/carers")
     assert_accessible(sam)
     sam.get_by_role("link", name="Change what Jo Taylor can see").click()
-    expect(sam.get_by_label("Sam's goals and how they are going")).to_be_checked()
+    expect(sam.get_by_label("Your goals and how they are going")).to_be_checked()
     assert_accessible(sam)
     sam.get_by_label("Nothing", exact=True).check()  # unticks the others
-    expect(sam.get_by_label("Sam's goals and how they are going")).not_to_be_checked()
+    expect(sam.get_by_label("Your goals and how they are going")).not_to_be_checked()
     sam.get_by_role("button", name="Save").click()
     expect(sam.locator(".portal-flash")).to_contain_text("cannot see anything about your care")
     # Then Jo's next page load shows nothing about his care
