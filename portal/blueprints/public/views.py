@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import jsonify, redirect, render_template, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from portal import accessibility
 from portal.access import public
 from portal.blueprints.public import bp, presenters
 from portal.models import Role
@@ -37,7 +38,14 @@ def get_help() -> str:
 @bp.get("/accessibility")
 @public
 def accessibility_statement() -> str:
-    return render_template("public/accessibility_statement.html")
+    day = "%-d %B %Y"
+    return render_template(
+        "public/accessibility_statement.html", contact=accessibility.contact(),
+        known_problems=accessibility.KNOWN_PROBLEMS, site_address=request.host_url.rstrip("/"),
+        prepared_on=accessibility.PREPARED_ON.strftime(day), reviewed_on=accessibility.REVIEWED_ON.strftime(day),
+        last_tested_on=accessibility.LAST_TESTED_ON.strftime(day),
+        next_review_by=accessibility.NEXT_REVIEW_BY.strftime(day),
+    )
 
 
 @bp.get("/privacy")
