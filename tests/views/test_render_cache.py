@@ -116,7 +116,13 @@ def test_a_question_page_for_two_people_holds_only_their_own_name_answer_and_tok
 def test_signed_out_pages_and_other_roles_render_the_same_from_the_cache(
     app: Flask, key_worker: Any, team_lead: Any
 ) -> None:
-    for url, user in (("/login", None), ("/help", None), ("/staff/", key_worker.user), ("/staff/", team_lead.user)):
+    person = factories.create_service_user(key_worker.team, key_worker, given_name="Dai <i>", family_name="O'Hara")
+    db.session.commit()
+    timeline = f"/staff/service-users/{person.id}/timeline"  # "Back to Dai <i> O'Hara": a name in the back link
+    for url, user in (("/login", None), ("/help", None), ("/staff/", key_worker.user), ("/staff/", team_lead.user),
+                      (timeline, key_worker.user)):
         client = app.test_client() if user is None else sign_in(app.test_client(), user)
         uncached, cached = _page_twice(app, client, url)
         assert _normalised(cached) == _normalised(uncached), url
+    assert "Back to Dai &lt;i&gt; O&#39;Hara" in cached
+    assert "Dai" not in "".join(app.extensions["render_cache"].entries.values())
