@@ -259,7 +259,11 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[int]:
     port = free_port()
     command = [str(ROOT / ".venv" / "bin" / "gunicorn"), "--workers", str(WORKERS), "--worker-class", "sync",
                "--bind", f"{HOST}:{port}", "--log-level", "warning", app]
-    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env})  # nosec B603 # our own command
+    log_path = ROOT / "instance" / f"bench-{app.split('.')[0].split(':')[0]}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    log = log_path.open("w")  # the servers' own messages (an error's traceback), out of the table's way
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},  # nosec B603 # our own command
+                              stdout=log, stderr=log)
     try:
         for _ in range(300):
             try:
@@ -273,6 +277,9 @@ def gunicorn(app: str, env: dict[str, str]) -> Iterator[int]:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        log.close()
+        if log_path.stat().st_size:
+            print(f"(the server wrote to {log_path.relative_to(ROOT)})")
 
 
 # Figures ---------------------------------------------------------------------------------------
