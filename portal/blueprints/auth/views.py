@@ -78,6 +78,8 @@ def logout() -> Response:
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
 def change_password() -> str | Response | tuple[str, int]:
+    if current_user.password_hash is None:  # signs in only with NHS login or NHS Care Identity
+        return render_template("auth/no_password.html")
     form = ChangePasswordForm()
     form.personal_words = accounts.user_words(current_user._get_current_object())
     if form.validate_on_submit():

@@ -283,3 +283,13 @@ def test_the_portal_proves_who_it_is_with_a_signed_jwt(nhs_app: Flask, provider:
 
     claims = jwt.decode(assertion, provider.client_keys["portal-nhs-login"], algorithms=["RS512"]).claims
     assert claims["iss"] == claims["sub"] == "portal-nhs-login" and claims["aud"] == f"{provider.issuer}/token"
+
+
+def test_someone_who_signs_in_only_with_nhs_login_has_no_password_to_change(
+        nhs_app: Flask, client: FlaskClient) -> None:
+    factories.create_service_user(with_account=False, nhs_number=SAM_NHS_NUMBER, date_of_birth=SAM_BIRTHDATE)
+    db.session.commit()
+    sign_in_at_provider(client, "/nhs-login/start", "sam")
+    page = client.get("/account/password")
+    assert page.status_code == 200 and "You do not have a password here" in page.get_data(as_text=True)
+    assert client.post("/account/password", data={"current_password": "x"}).status_code == 200
