@@ -21,8 +21,8 @@ OTHER = "other"
 @dataclass(frozen=True)
 class CareTeamRole:
     code: str
-    name: str
-    description: str  # what they do, said to the service user
+    name: Any  # str, or the built-in roles' lazy translation (shown in the reader's language)
+    description: Any  # what they do, said to the service user
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"[a-z][a-z0-9_]{0,39}", self.code):
@@ -55,7 +55,7 @@ BUILT_IN: tuple[tuple[str, Any, Any], ...] = (
 def roles_from(configured: list[dict[str, Any]] | None = None) -> dict[str, CareTeamRole]:
     """Every role, by code: the built-in ones, then the trust's (same code: the trust's wording);
     "Other" last."""
-    found = {code: CareTeamRole(code, str(name), str(description)) for code, name, description in BUILT_IN}
+    found = {code: CareTeamRole(code, name, description) for code, name, description in BUILT_IN}
     for item in configured or []:
         if not isinstance(item, dict) or not all(isinstance(item.get(key), str) and item[key].strip()
                                                  for key in ("code", "name", "description")):

@@ -106,6 +106,12 @@ class Config:
     DASHBOARD_NO_ACTIVITY_MONTHS = 6
     # Feedback (the Friends and Family Test) is offered again this many days after a person last gave it.
     FEEDBACK_OFFER_EVERY_DAYS = 30
+    # Care teams (issue 15): roles a trust adds to the built-in ones (portal/care_team_roles.py), as
+    # [{"code": "pharmacist", "name": "Pharmacist", "description": "…in plain words"}]; and whether care team
+    # members with a professional registration may change a person's goals, plans and questionnaires
+    # (otherwise every care team member only reads; the key worker and team lead always may).
+    CARE_TEAM_ROLES: list[dict[str, str]] = []
+    CARE_TEAM_REGISTERED_MAY_CHANGE = True
     # Let a service user choose to show their safety plan on their own phone without signing in
     # (a hashed token in a long-lived cookie). Off unless the trust turns it on.
     SAFETY_PLAN_ON_TRUSTED_DEVICE = False
@@ -272,7 +278,18 @@ def load_config(name: str | None = None, overrides: dict[str, Any] | None = None
     check_attempt_limits(settings.get("ATTEMPT_LIMITS") or {})
     check_identity_settings(settings)
     check_safe(settings)
+    check_care_team_roles(settings)
     return settings
+
+
+def check_care_team_roles(settings: dict[str, Any]) -> None:
+    """Refuse care team roles a trust set that cannot be shown (no code, name or description)."""
+    from portal.care_team_roles import roles_from
+
+    try:
+        roles_from(settings.get("CARE_TEAM_ROLES") or [])
+    except ValueError as error:
+        raise ConfigError(f"PORTAL_CARE_TEAM_ROLES: {error}") from error
 
 
 def check_identity_settings(settings: dict[str, Any]) -> None:

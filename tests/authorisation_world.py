@@ -41,7 +41,7 @@ from portal.models import (
     User,
 )
 from portal.notify.tokens import make_stop_token
-from portal.services import care_plans, care_sessions, carers, discharge, handover, measures, settings
+from portal.services import care_plans, care_sessions, care_team, carers, discharge, handover, measures, settings
 from portal.services.reminders import SERVICE_USER
 from tests import factories
 from tests import workspace_factories as wf
@@ -75,7 +75,7 @@ RECORD_ARGUMENTS: dict[str, Callable[[World, str], list[Any]]] = {
     name: (lambda world, subject, name=name: world.ids[subject][name])
     for name in ("service_user_id", "goal_id", "entry_id", "session_id", "area_id", "response_id", "carer_id",
                  "contribution_id", "flag_id", "assignment_id", "conflict_id", "message_id", "token",
-                 "staff_member_id", "user_id", "check_id")
+                 "staff_member_id", "user_id", "check_id", "member_id")
 }
 
 # Arguments that do not name anyone's record, so one value serves every case. Each is scoped by a
@@ -182,6 +182,9 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
     db.session.add(check)
     message = wf.create_dead_message(person)
     db.session.commit()
+    # A consultant from a team of their own in the person's care team (no actor is a member).
+    consultant = factories.create_staff(factories.create_team(), name=f"Consultant of {person.given_name}")
+    member = care_team.add_member(staff_user, person, consultant.id, "consultant_psychiatrist", f"Review {marker}")
     assignments = [a.id for a in handover.history(person)]
     return {
         "service_user_id": [person.id],
@@ -200,4 +203,5 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
         "staff_member_id": [person.key_worker_id],
         "user_id": [person.user_id],  # their account (an administrator resets its second step)
         "check_id": [check.id],  # a first NHS login sign-in that did not match them
+        "member_id": [member.id],  # a member of their care team
     }

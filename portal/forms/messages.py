@@ -90,6 +90,12 @@ KEY_WORKER_NOT_REGISTERED = _l(
     "%(name)s has no professional registration recorded (NMC, GMC, HCPC or Social Work England), "
     "so cannot be a key worker. Choose someone who has one."
 )
+# Care teams (issue 15)
+CHOOSE_CARE_TEAM_MEMBER = _l("Choose who is joining the care team")
+CHOOSE_CARE_TEAM_ROLE = _l("Choose what they will do in the care team")
+ENTER_CARE_TEAM_REASON = _l("Write why they are joining the care team")
+ENTER_CARE_TEAM_REMOVAL_REASON = _l("Write why they are leaving the care team")
+ALREADY_IN_CARE_TEAM = _l("They are already in the care team, or are the key worker. Choose someone else.")
 ENTER_HANDOVER_NOTE = _l("Write what the new key worker needs to know")
 HANDOVER_DATE_NOT_FUTURE = _l("The handover date must be today or in the past")
 CONFIRM_TOLD_IN_PERSON = _l("Only record a choice the person told you themselves")

@@ -60,6 +60,8 @@ PHRASES: dict[str, Any] = {
     "team_updated_from_record": _l("updated which team looks after you"),
     "pathway_updated_from_record": _l("updated your care pathway"),
     "key_worker_changed": _l("changed your key worker"),
+    "care_team_member_added": _l("added someone to your care team"),
+    "care_team_member_removed": _l("took someone out of your care team"),
     "identity_check_viewed": _l("looked at a check of who signed in with NHS login as you"),
     "identity_check_opened": _l("asked your key worker to check who signed in with NHS login"),
     "identity_check_linked": _l("checked who you are and let you sign in with NHS login"),
@@ -176,6 +178,8 @@ def who(event: AccessEvent, audience: str) -> str:
         return _("%(name)s, your key worker", name=actor.name)
     if actor.kind == Who.EARLIER_KEY_WORKER:
         return _("%(name)s, who was your key worker", name=actor.name)
+    if actor.kind == Who.CARE_TEAM:
+        return _("%(name)s, %(role)s in your care team", name=actor.name, role=str(actor.role).lower())
     if actor.kind == Who.TEAM_LEAD:
         return _("%(name)s, a team leader", name=actor.name)
     if actor.kind == Who.STAFF:

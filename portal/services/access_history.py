@@ -39,6 +39,7 @@ from portal.models import (
     CarerContribution,
     CarerLink,
     CareSession,
+    CareTeamMember,
     ContactPreference,
     DialogPlusArea,
     FlagSource,
@@ -56,7 +57,7 @@ from portal.models import (
     User,
 )
 from portal.models.carers import CONTRIBUTION_PARTS
-from portal.services import audit, consent
+from portal.services import audit, consent, settings
 
 PAGE_SIZE = 25
 MOST_SHOWN = 2000  # a "show more" link asks for at most this many at once
@@ -78,6 +79,7 @@ class Who:
     KEY_WORKER = "key_worker"
     EARLIER_KEY_WORKER = "earlier_key_worker"
     TEAM_LEAD = "team_lead"
+    CARE_TEAM = "care_team"  # a member of their care team (now or then), named with their role
     STAFF = "staff"
     CARER = "carer"
     CARED_FOR = "cared_for"
@@ -91,6 +93,7 @@ class Who:
 class Actor:
     kind: str
     name: str = ""
+    role: Any = ""  # a care team member's role name
 
 
 @dataclass(frozen=True)
@@ -229,7 +232,7 @@ def _system(event: AuditEvent) -> Actor:
 
 
 def _service_user_actor(person: ServiceUser, key_workers_before: set[int], carers: set[int],
-                        event: AuditEvent, user: User | None) -> Actor:
+                        event: AuditEvent, user: User | None, care_team: dict[int, Any] | None = None) -> Actor:
     if user is None:
         return _system(event)
     if user.id == person.user_id:
@@ -240,6 +243,8 @@ def _service_user_actor(person: ServiceUser, key_workers_before: set[int], carer
             return Actor(Who.KEY_WORKER, staff.name)
         if staff.id in key_workers_before:
             return Actor(Who.EARLIER_KEY_WORKER, staff.name)
+        if care_team and staff.id in care_team and user.role is not Role.TEAM_LEAD:
+            return Actor(Who.CARE_TEAM, staff.name, care_team[staff.id])
         return Actor(Who.TEAM_LEAD if user.role is Role.TEAM_LEAD else Who.STAFF, staff.name)
     if user.carer is not None and user.carer.id in carers:
         return Actor(Who.CARER, user.carer.name)
@@ -274,9 +279,15 @@ def for_service_user(person: ServiceUser, shown: int | None = PAGE_SIZE) -> Acce
         for staff_id in pair if staff_id is not None
     }
     carers = set(db.session.scalars(select(CarerLink.carer_id).where(CarerLink.service_user_id == person.id)))
+    roles = settings.care_team_roles()
+    care_team = {staff_id: (roles.get(code) or roles["other"]).name
+                 for staff_id, code in db.session.execute(
+                     select(CareTeamMember.staff_member_id, CareTeamMember.role)
+                     .where(CareTeamMember.service_user_id == person.id)
+                     .order_by(CareTeamMember.added_at, CareTeamMember.id))}
 
     def actor_of(row: AuditEvent, user: User | None) -> Actor:
-        return _service_user_actor(person, key_workers_before, carers, row, user)
+        return _service_user_actor(person, key_workers_before, carers, row, user, care_team)
 
     return _page(rows, shown if shown is not None else len(rows), actor_of)
 

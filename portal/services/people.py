@@ -2,18 +2,24 @@
 
 Every loader takes the signed-in user and answers NotFound for a record they may not see,
 so changing an id in a URL never shows someone else's data.
+
+Staff see a person when they are their key worker, lead their team, or are a current member of
+their care team (any team; ``CareTeamMember``). The caseload (``staff_scope``) is only the first
+two: care teams someone is in are listed apart (``services/care_team.py``). What a care team
+member may change is ``may_change``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import Carer, CarerLink, Role, ServiceUser, StaffMember, User
-from portal.services import audit
+from portal.models import Carer, CarerLink, CareTeamMember, Role, ServiceUser, StaffMember, User
+from portal.registrations import is_valid as has_registration
+from portal.services import audit, settings
 from portal.services.errors import NotFound
 
 
@@ -60,13 +66,42 @@ def count_without_key_worker(user: User) -> int:
     ) or 0
 
 
+def in_care_team_of(staff: StaffMember) -> ColumnElement[bool]:
+    """Service users whose care team this member of staff is in now."""
+    return ServiceUser.id.in_(select(CareTeamMember.service_user_id).where(
+        CareTeamMember.staff_member_id == staff.id, CareTeamMember.removed_at.is_(None)))
+
+
 def service_user_for_staff(user: User, service_user_id: int, *, audit_view: bool = True) -> ServiceUser:
-    person = db.session.scalar(_visible_to_staff(user).where(ServiceUser.id == service_user_id))
+    """The person, if this member of staff is their key worker, leads their team or is in their care
+    team now; NotFound otherwise (a removed care team member too)."""
+    staff = staff_member_of(user)
+    person = db.session.scalar(select(ServiceUser).where(
+        or_(staff_scope(user), in_care_team_of(staff)), ServiceUser.id == service_user_id))
     if person is None:
         raise NotFound
     if audit_view:
         audit.record_now(user.id, "service_user_viewed", "service_user", person.id)
     return person
+
+
+def is_key_worker_or_team_lead(user: User, person: ServiceUser) -> bool:
+    """The person is on this member of staff's caseload: their key worker, or their team's lead."""
+    staff = staff_member_of(user)
+    if user.role is Role.TEAM_LEAD and person.team_id == staff.team_id:
+        return True
+    return person.key_worker_id == staff.id
+
+
+def may_change(user: User, person: ServiceUser) -> bool:
+    """Whether this member of staff, who may see the person, may change their goals, care plan,
+    safety plan, questionnaires and sessions: their key worker and team lead may; a care team member
+    may when they hold a professional registration and the trust lets registered members co-write
+    (``CARE_TEAM_REGISTERED_MAY_CHANGE``, on by default); everyone else in the care team reads."""
+    if is_key_worker_or_team_lead(user, person):
+        return True
+    staff = staff_member_of(user)
+    return settings.care_team_registered_may_change() and has_registration(staff.registration)
 
 
 def own_service_user(user: User) -> ServiceUser:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 
+from portal.care_team_roles import CareTeamRole, roles_from
 from portal.instruments import gbo, reqol10, safety
 from portal.instruments.definition import Instrument, load_instrument
 from portal.instruments.safety import RiskTiers, SafetyThresholds
@@ -63,3 +64,13 @@ def routine_acknowledge_within() -> timedelta | None:
     safety net: routine flags are seen before the next contact). None: never."""
     days = float(current_app.config.get("RISK_ROUTINE_ACKNOWLEDGE_WITHIN_DAYS", 5))
     return risk_working_days(working_hours(), days) if days > 0 else None
+
+
+def care_team_roles() -> dict[str, CareTeamRole]:
+    """The roles a member of a care team can hold: the built-in ones and the trust's (``CARE_TEAM_ROLES``)."""
+    return roles_from(current_app.config.get("CARE_TEAM_ROLES") or [])
+
+
+def care_team_registered_may_change() -> bool:
+    """Care team members with a professional registration may co-write a person's plans (by default)."""
+    return bool(current_app.config.get("CARE_TEAM_REGISTERED_MAY_CHANGE", True))

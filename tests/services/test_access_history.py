@@ -218,3 +218,24 @@ def test_the_number_of_queries_does_not_grow_with_the_history(app, service_user,
         return len(statements)
 
     assert queries_for(2) == queries_for(40)
+
+
+def test_care_team_members_are_named_with_their_role_even_after_leaving(app, service_user, team_lead) -> None:  # type: ignore[no-untyped-def]
+    from portal.services import care_team
+
+    bello = factories.create_staff(factories.create_team(), name="Ade Bello")
+    bello.registration = "GMC 1234567"
+    peer = factories.create_staff(team_lead.team, name="Robin Peer")
+    peer.registration = ""
+    for staff, role in ((bello, "consultant_psychiatrist"), (peer, "peer_support_worker")):
+        care_team.add_member(team_lead.user, service_user, staff.id, role, "Joining")
+    _event(bello.user, "goal_viewed", "service_user", service_user.id, 3)
+    _event(peer.user, "service_user_viewed", "service_user", service_user.id, 2)
+    care_team.remove_member(team_lead.user, service_user, care_team.current_members(service_user)[1].id, "Left")
+    page = access_history.for_service_user(service_user)
+    with app.test_request_context():
+        named = [(words.who(item, words.SERVICE_USER), words.what(item, words.SERVICE_USER)) for item in page.events]
+    assert named[:2] == [("Lee Lead, a team leader", "Took someone out of your care team"),
+                         ("Lee Lead, a team leader", "Added someone to your care team")]
+    assert named[-2:] == [("Robin Peer, peer support worker in your care team", "Opened your page"),
+                          ("Ade Bello, consultant psychiatrist in your care team", named[-1][1])]

@@ -13,7 +13,7 @@ from portal.blueprints import questionnaire
 from portal.blueprints.me import bp
 from portal.htmx import redirect_after_post
 from portal.models import Role
-from portal.services import care_sessions, measures, people, settings
+from portal.services import care_sessions, care_team, measures, people, settings
 
 FLOW = questionnaire.Flow("me")
 
@@ -23,7 +23,8 @@ FLOW = questionnaire.Flow("me")
 def home() -> str:
     person = people.own_service_user(current_user)
     return render_template("me/home.html", person=person, due=measures.due_measures(person, date.today()),
-                           open_session=care_sessions.open_session(person))
+                           open_session=care_sessions.open_session(person),
+                           care_team=[(m, care_team.role_of(m)) for m in care_team.current_members(person)])
 
 
 @bp.get("/measures")

@@ -4,6 +4,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from portal.blueprints import coproduction  # noqa: E402
 from portal.blueprints.staff import (  # noqa: E402,F401
+    care_team_views,
     carers_views,
     caseload_views,
     discharge_views,
@@ -18,5 +19,7 @@ from portal.blueprints.staff import (  # noqa: E402,F401
     team_views,
     views,
 )
+from portal.blueprints.staff.care_team_access import guard_care_team_members  # noqa: E402
 
 coproduction.register(bp, "staff")
+bp.before_request(guard_care_team_members)

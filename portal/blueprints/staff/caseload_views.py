@@ -20,7 +20,7 @@ from portal.blueprints.staff.risk_forms import OUTCOME_LABELS
 from portal.htmx import redirect_after_post, wants_fragment
 from portal.models import Role
 from portal.presenters import caseload as presenter
-from portal.services import carers, caseload, external_identity, handover, people, timeline
+from portal.services import care_team, carers, caseload, external_identity, handover, people, timeline
 
 
 @bp.get("/")
@@ -49,6 +49,7 @@ def home() -> Response:
             identity_checks=external_identity.open_checks_for(current_user.staff_member, is_team_lead)
             if current_user.staff_member else [],
             team_leads=[] if is_team_lead or not page.without_key_worker else handover.team_leads_for(current_user),
+            care_teams=care_team.care_teams_for(current_user), role_of=care_team.role_of,
             **context))
     response.vary.add("HX-Request")
     return response

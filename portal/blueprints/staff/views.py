@@ -14,7 +14,7 @@ from portal.forms import messages
 from portal.forms.reminders import chosen_channel, send_invitation_choices
 from portal.models import GoalStatus, Role
 from portal.notify.rules import Channel
-from portal.services import accounts, discharge, goals, people, reminders
+from portal.services import accounts, care_team, discharge, goals, people, reminders
 
 
 @bp.get("/service-users/<int:service_user_id>")
@@ -23,7 +23,10 @@ def service_user(service_user_id: int) -> str:
     person = people.service_user_for_staff(current_user, service_user_id)
     draft_goals = [goal for goal in goals.open_goals(person) if goal.status is GoalStatus.DRAFT]
     return render_template("staff/service_user.html", person=person, carer_links=people.carers_of(person),
-                           can_record_discharge=discharge.recorded_in_portal(current_user), draft_goals=draft_goals)
+                           can_record_discharge=discharge.recorded_in_portal(current_user), draft_goals=draft_goals,
+                           care_team_size=len(care_team.current_members(person)),
+                           on_caseload=people.is_key_worker_or_team_lead(current_user, person),
+                           may_change=people.may_change(current_user, person))
 
 
 def _invitee_choices(person) -> list[SelectChoice]:  # type: ignore[no-untyped-def]
