@@ -106,16 +106,6 @@ class Config:
     DASHBOARD_NO_ACTIVITY_MONTHS = 6
     # Feedback (the Friends and Family Test) is offered again this many days after a person last gave it.
     FEEDBACK_OFFER_EVERY_DAYS = 30
-    # DIALOG: a change of this much in the quality-of-life mean (items 1-8, 1-7 scale) is reliable.
-    # No published threshold was found: 1 point is the portal's default until a trust sets its own
-    # (docs/adr/0004-outcomes-and-feedback.md).
-    DIALOG_RELIABLE_CHANGE = 1.0
-    # Outcomes (the dashboard): a measure is paired when its latest is at least this many days after the first.
-    PAIRED_MEASURE_MIN_DAYS = 28
-    # The dashboard lists people with no activity (a measure, a rating, a session, a care plan) in this many months.
-    DASHBOARD_NO_ACTIVITY_MONTHS = 6
-    # Feedback (the Friends and Family Test) is offered again this many days after a person last gave it.
-    FEEDBACK_OFFER_EVERY_DAYS = 30
     # Care teams (issue 15): roles a trust adds to the built-in ones (portal/care_team_roles.py), as
     # [{"code": "pharmacist", "name": "Pharmacist", "description": "…in plain words"}]; and whether care team
     # members with a professional registration may change a person's goals, plans and questionnaires
