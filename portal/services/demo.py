@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -104,8 +104,33 @@ def load_demo_data() -> int:
     _demo_handover(make, sam, tom, priya, helen)
     _demo_reminders(make, sam)
     _demo_duty_rota(make, team, tom, helen)
+    _demo_care_team(make, account, team, sam, helen)
     db.session.commit()
     return created
+
+
+def _demo_care_team(make, account, team: Team, sam: ServiceUser, helen: StaffMember) -> None:  # type: ignore[no-untyped-def]
+    """Sam's care team besides Priya (issue 15): Dr Ade Bello, a consultant psychiatrist who covers
+    several teams (GMC registration), and Robin Clarke, a peer support worker in the team (no
+    registration: a member of the care team, never a key worker)."""
+    from portal.models import CareTeamMember
+
+    psychiatry = make(Team, {"name": "Leeds Community Psychiatry"})
+    bello = make(
+        StaffMember, {"name": "Dr Ade Bello"}, profession="Consultant psychiatrist", registration="GMC 7123456",
+        team_id=psychiatry.id, user_id=account("consultant@example.test", Role.KEY_WORKER).id,
+    )
+    robin = make(
+        StaffMember, {"name": "Robin Clarke"}, profession="Peer support worker", registration="",
+        team_id=team.id, user_id=account("peer.support@example.test", Role.KEY_WORKER).id,
+    )
+    added = date.today() - timedelta(days=20)
+    for staff, role, reason in (
+            (bello, "consultant_psychiatrist", "Medication review and Sam's goals at his clinic appointments."),
+            (robin, "peer_support_worker", "Sam asked to talk with someone who has been through it too.")):
+        make(CareTeamMember, {"service_user_id": sam.id, "staff_member_id": staff.id, "role": role},
+             added_by_id=helen.user_id, reason=reason,
+             added_at=datetime.combine(added, time(10), tzinfo=UTC))
 
 
 def _demo_duty_rota(make, team: Team, tom: StaffMember, helen: StaffMember) -> None:  # type: ignore[no-untyped-def]

@@ -143,3 +143,24 @@ def test_only_the_key_worker_or_team_lead_manages_and_other_peoples_ids_are_404(
     colleague = factories.create_staff(team, name="Cat Colleague")
     db.session.commit()
     _as(app, colleague).get("staff.care_team_page", _expected_status=404, service_user_id=service_user.id)
+
+
+def test_in_the_demo_dr_bello_and_robin_are_in_sams_care_team(app: Flask) -> None:
+    from portal.models import ServiceUser, StaffMember
+    from portal.registrations import may_be_key_worker
+    from portal.services import care_team, people
+    from portal.services.demo import load_demo_data
+
+    load_demo_data()
+    assert load_demo_data() == 0, "running it twice creates nothing twice"
+    sam = db.session.scalar(select(ServiceUser).where(ServiceUser.nhs_number == "9990010005"))
+    members = {m.staff_member.name: m.role for m in care_team.current_members(sam)}
+    assert members == {"Dr Ade Bello": "consultant_psychiatrist", "Robin Clarke": "peer_support_worker"}
+    bello = db.session.scalar(select(StaffMember).where(StaffMember.name == "Dr Ade Bello"))
+    robin = db.session.scalar(select(StaffMember).where(StaffMember.name == "Robin Clarke"))
+    assert may_be_key_worker(bello.registration) and not may_be_key_worker(robin.registration)
+    assert people.service_user_for_staff(bello.user, sam.id, audit_view=False) == sam
+    assert (bello.user.email, robin.user.email) == ("consultant@example.test", "peer.support@example.test")
+    for staff in db.session.scalars(select(StaffMember).where(StaffMember.name.in_(
+            ["Priya Shah", "Tom Okafor", "Helen Brooks"]))):
+        assert may_be_key_worker(staff.registration), staff.name
