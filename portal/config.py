@@ -33,6 +33,11 @@ class Config:
     # How to reach the trust's data protection officer, shown as written on the privacy notice (an
     # email address, a postal address or both). Empty: the notice says to ask the key worker for it.
     DATA_PROTECTION_CONTACT = ""
+    # Where the accessibility statement (/accessibility) tells people to ask for another format or report
+    # a problem, and within how many working days the trust replies. Empty: ask the key worker or the team.
+    ACCESSIBILITY_EMAIL = ""
+    ACCESSIBILITY_PHONE = ""
+    ACCESSIBILITY_REPLY_DAYS = 5
     # How long the trust keeps records, shown on the privacy notice. Defaults: the Records Management
     # Code of Practice 2021 (NHSX), Appendix II, "Mental health records": 20 years after the last
     # contact (no further treatment needed), or 10 years after the person's death (the 2016 code said 8).

@@ -75,3 +75,13 @@ def test_it_claims_nothing_that_was_not_done(app: Flask, page_request: PageReque
     notes = TESTING_NOTES.read_text(encoding="utf-8")
     assert f"## {accessibility.LAST_TESTED_ON.strftime('%-d %B %Y')}" in notes
     assert "No test with a screen reader" in notes
+
+
+def test_the_contact_details_are_read_from_the_environment(monkeypatch: object) -> None:
+    from portal.config import load_config
+
+    monkeypatch.setenv("PORTAL_ACCESSIBILITY_EMAIL", "access@trust.nhs.example")  # type: ignore[attr-defined]
+    monkeypatch.setenv("PORTAL_ACCESSIBILITY_REPLY_DAYS", "10")  # type: ignore[attr-defined]
+    settings = load_config("testing")
+    assert (settings["ACCESSIBILITY_EMAIL"], settings["ACCESSIBILITY_PHONE"], settings["ACCESSIBILITY_REPLY_DAYS"]) == (
+        "access@trust.nhs.example", "", 10)
