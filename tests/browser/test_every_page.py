@@ -1,5 +1,8 @@
 """Every page each demo account reaches by following links: it answers, passes axe and fits a
-320px phone, with JavaScript on and with it off.
+320px phone, with JavaScript on and with it off; its Back link is inside a landmark.
+
+The demo data has long real-world values added (tests/browser/long_values.py: long names, a long
+email address and web address, a screen of the longest audit codes), so overflow shows up.
 
 The other browser tests check journeys; this one makes sure no page is forgotten. Pages that
 differ only by an id (``/staff/service-users/7/goals`` and ``/8/goals``) are visited once.
@@ -12,6 +15,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 
 from tests.browser.conftest import (
     HOME_FOR,
@@ -23,11 +27,14 @@ from tests.browser.conftest import (
     settle,
     sign_in,
 )
+from tests.browser.long_values import add_long_values
 
 MOST_PAGES = 80  # per account: far more than any has today, so a loop of links cannot run away
 NOT_PAGES = re.compile(r"^/static/|\.csv$")
 SMALLEST = {"width": 320, "height": 640}
 SMALL_PHONE = {**PHONE, "viewport": SMALLEST}
+LANDMARKS_WITH_BACK_LINK = ", ".join(f"{landmark} .nhsuk-back-link" for landmark in
+                                     ("main", "nav", "header", "footer", "aside", "[role=navigation]"))
 
 
 def _shape(path: str) -> str:
@@ -68,6 +75,8 @@ def _problems(page: Page, where: str) -> list[str]:
     problems = [f"{where}: {line}" for line in axe_violations(page)]
     if (overflow := page.evaluate("document.documentElement.scrollWidth") - SMALLEST["width"]) > 0:
         problems.append(f"{where}: {overflow}px wider than a 320px phone")
+    if page.locator(".nhsuk-back-link").count() != page.locator(LANDMARKS_WITH_BACK_LINK).count():
+        problems.append(f"{where}: a Back link outside every landmark")
     return problems
 
 
@@ -85,8 +94,11 @@ def _check_without_javascript(page: Page, base: str, paths: list[str]) -> list[s
 
 @pytest.mark.parametrize("email", [*HOME_FOR, "signed out"])
 def test_every_page_an_account_can_reach(email: str, new_page: Callable[..., Page], live_server: str,
-                                         demo: Demo) -> None:
-    # Given each demo account signed in on a small phone, and someone not signed in
+                                         demo: Demo, live_app: Flask) -> None:
+    # Given the demo data with long real-world values added
+    with live_app.app_context():
+        add_long_values()
+    # And each demo account signed in on a small phone, and someone not signed in
     phone = new_page(**SMALL_PHONE)
     no_js = new_page(**SMALL_PHONE, java_script_enabled=False)
     if email in HOME_FOR:
