@@ -43,4 +43,4 @@ def reminders_page(person: ServiceUser | Carer, template: str, endpoint: str,
               else _("Your reminder choices are saved."), "info")
         return redirect_after_post(url_for(endpoint))
     return render_template(template, form=form, preference=reminders.preference(person), contacts=contacts,
-                           details_endpoint=details_endpoint)
+                           details_endpoint=details_endpoint, person=person)

@@ -288,3 +288,20 @@ def test_invitations_are_not_offered_by_message_when_notify_has_no_template_for_
         assert page.select("input[name=send_by]") == []
     finally:
         app.config.update(NOTIFIER="local", NOTIFY_INVITATION_EMAIL_TEMPLATE_ID="")
+
+
+def test_the_number_shown_says_how_to_change_it(service_user: Any, key_worker: Any,
+                                                 as_service_user: PageRequest) -> None:
+    """Sam's mobile number comes from his health record (a record pull overwrites the portal's copy,
+    services/record_sync.py): changing it in the portal alone would be undone, so the page says how
+    it is changed, on the row itself, with his key worker's name (issue 19 item 20)."""
+    service_user.phone, service_user.email = "07700900982", "sam@example.test"
+    db.session.commit()
+    page = as_service_user.get("me.reminders")
+    mobile_row = next(row for row in page.select(".nhsuk-summary-list__row") if "Mobile number" in row.dt.get_text())
+    change = mobile_row.select_one(".nhsuk-summary-list__actions a")
+    assert change is not None and change["href"] == "#change-contact-details"
+    assert change.get_text(" ", strip=True) == "Change mobile number for texts"
+    how = page.select_one("#change-contact-details").get_text(" ", strip=True)
+    assert "come from your health record" in how
+    assert f"ask your key worker, {key_worker.name}, or the team" in how
