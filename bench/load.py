@@ -22,6 +22,7 @@ PORTAL_BENCH_COUNT_QUERIES=1: portal/query_count.py). The two CPU cores are shar
 and this client: figures are for comparing, here.
 
     .venv/bin/python bench/load.py [--seconds 10] [--users 20] [--people 10000] [--skip-seed]
+                                   [--render-cache on|off|both]
 
 On SQLite (``instance/bench.sqlite3``), then again on PostgreSQL when PORTAL_BENCH_DATABASE_URL
 names a database (it is emptied), e.g. ``postgresql+psycopg://postgres@127.0.0.1:5432/bench``.
@@ -312,6 +313,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=USERS)
     parser.add_argument("--people", type=int, default=seeding.Sizes.people)
     parser.add_argument("--skip-seed", action="store_true", help="reuse the database seeded last time")
+    parser.add_argument("--render-cache", choices=("on", "off", "both"), default="on",
+                        help="both: the portal twice, without then with portal/render_cache.py, back to back")
     options = parser.parse_args()
     urls = [seeding.default_url()]
     if os.environ.get("PORTAL_BENCH_DATABASE_URL"):
@@ -334,22 +337,25 @@ def run(database_url: str, options: argparse.Namespace) -> None:
         hello, hello_elapsed = asyncio.run(drive(port, None, options.users, options.seconds))
     hello_rate = len(hello.times["hello"]) / hello_elapsed
 
-    portal_env = {"PORTAL_ENV": "development", "PORTAL_DATABASE_URL": database_url, "PORTAL_DEMO_DATA": "false",
-                  "PORTAL_BENCH_COUNT_QUERIES": "1"}
-    results = []
-    with gunicorn("portal:create_app()", portal_env) as port:
-        for scenario in SCENARIOS:
-            results.append((scenario.name, *asyncio.run(drive(port, scenario, options.users, options.seconds))))
+    settings = ("off", "on") if options.render_cache == "both" else (options.render_cache,)
+    for render_cache in settings:
+        portal_env = {"PORTAL_ENV": "development", "PORTAL_DATABASE_URL": database_url, "PORTAL_DEMO_DATA": "false",
+                      "PORTAL_BENCH_COUNT_QUERIES": "1", "PORTAL_BENCH_RENDER_CACHE": render_cache}
+        results = []
+        with gunicorn("portal:create_app()", portal_env) as port:
+            for scenario in SCENARIOS:
+                results.append((scenario.name, *asyncio.run(drive(port, scenario, options.users, options.seconds))))
 
-    print(f"\n{engine_name}, gunicorn with {WORKERS} sync workers, {options.users} people at once, "
-          f"{options.seconds:g} s per scenario, {os.cpu_count()} CPU cores shared with this client\n")
-    print("| Scenario / page | req/s | ratio to hello | p50 ms | p95 ms | p99 ms | errors | SQL per request |")
-    print("|---|---|---|---|---|---|---|---|")
-    print(f"| bare Flask hello | {hello_rate:,.0f} | 1.000 | {percentile(hello.times['hello'], 0.5):.0f} | "
-          f"{percentile(hello.times['hello'], 0.95):.0f} | {percentile(hello.times['hello'], 0.99):.0f} | "
-          f"{sum(hello.errors.values())} | |")
-    for name, tally, elapsed in results:
-        print("\n".join(table_rows(name, tally, elapsed, hello_rate)), flush=True)
+        print(f"\n{engine_name}, render cache {render_cache}, gunicorn with {WORKERS} sync workers, "
+              f"{options.users} people at once, {options.seconds:g} s per scenario, "
+              f"{os.cpu_count()} CPU cores shared with this client\n")
+        print("| Scenario / page | req/s | ratio to hello | p50 ms | p95 ms | p99 ms | errors | SQL per request |")
+        print("|---|---|---|---|---|---|---|---|")
+        print(f"| bare Flask hello | {hello_rate:,.0f} | 1.000 | {percentile(hello.times['hello'], 0.5):.0f} | "
+              f"{percentile(hello.times['hello'], 0.95):.0f} | {percentile(hello.times['hello'], 0.99):.0f} | "
+              f"{sum(hello.errors.values())} | |")
+        for name, tally, elapsed in results:
+            print("\n".join(table_rows(name, tally, elapsed, hello_rate)), flush=True)
 
 if __name__ == "__main__":
     main()

@@ -19,6 +19,7 @@ state with the cache on and off and compares (tests/views/test_render_cache.py).
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -47,8 +48,14 @@ class RenderCache:
         return html
 
 
+BENCH_SWITCH = "PORTAL_BENCH_RENDER_CACHE"  # "off": bench/load.py compares with and without
+
+
 def init_render_cache(app: Any) -> None:
-    app.extensions["render_cache"] = RenderCache()
+    cache = RenderCache()
+    if os.environ.get(BENCH_SWITCH) == "off" and app.config.get("ENV_NAME") != "production":
+        cache.enabled = False
+    app.extensions["render_cache"] = cache
     app.jinja_env.globals["cached_fragment"] = cached_fragment
 
 

@@ -1,4 +1,5 @@
-"""SQL statements per request are counted only for the load benchmark (portal/query_count.py)."""
+"""Switches only the load benchmark uses: SQL statements per request (portal/query_count.py) and the
+render cache off for comparison (portal/render_cache.py); neither works in production."""
 
 from __future__ import annotations
 
@@ -39,3 +40,18 @@ def test_production_never_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     init_query_count(app)
 
     assert app.after_request_funcs == {}
+
+
+def test_the_benchmark_can_turn_the_render_cache_off_to_compare_but_not_in_production(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.render_cache import BENCH_SWITCH, init_render_cache
+
+    monkeypatch.setenv(BENCH_SWITCH, "off")
+    assert _app(tmp_path).extensions["render_cache"].enabled is False
+    production = Flask(__name__)
+    production.config["ENV_NAME"] = "production"
+    init_render_cache(production)
+    assert production.extensions["render_cache"].enabled is True
+    monkeypatch.delenv(BENCH_SWITCH)
+    assert _app(tmp_path).extensions["render_cache"].enabled is True
