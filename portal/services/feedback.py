@@ -133,6 +133,9 @@ class TeamFeedback:
     contact_requests: list[ContactRequest]
 
 
+_known_as = func.coalesce(func.nullif(ServiceUser.preferred_name, ""), ServiceUser.given_name)
+
+
 def team_feedback(team_id: int, start: date, end: date) -> TeamFeedback:
     """Everything given to the team in the period. Two queries."""
     rows = db.session.execute(
@@ -144,7 +147,7 @@ def team_feedback(team_id: int, start: date, end: date) -> TeamFeedback:
     contact = [
         ContactRequest(name or "", respondent, given_on, answer, well, better)
         for name, respondent, given_on, answer, well, better in db.session.execute(
-            select(func.coalesce(ServiceUser.given_name + " " + ServiceUser.family_name, Carer.name),
+            select(func.coalesce(_known_as + " " + ServiceUser.family_name, Carer.name),
                    Feedback.respondent, Feedback.given_on, Feedback.fft_answer, Feedback.went_well,
                    Feedback.could_be_better)
             .join(User, User.id == Feedback.contact_user_id)

@@ -7,6 +7,7 @@ from portal.blueprints.staff import (  # noqa: E402,F401
     care_team_views,
     carers_views,
     caseload_views,
+    dashboard_views,
     discharge_views,
     identity_check_views,
     information_views,
