@@ -15,6 +15,10 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+# Links to other sites (pages a person may open; nothing on our pages is loaded from them).
+ABILITYNET_URL = "https://mcmw.abilitynet.org.uk/"
+EASS_URL = "https://www.equalityadvisoryservice.com/"
+
 PREPARED_ON = date(2026, 12, 6)
 REVIEWED_ON = date(2026, 12, 6)
 LAST_TESTED_ON = date(2026, 12, 6)

@@ -45,6 +45,7 @@ def accessibility_statement() -> str:
         prepared_on=accessibility.PREPARED_ON.strftime(day), reviewed_on=accessibility.REVIEWED_ON.strftime(day),
         last_tested_on=accessibility.LAST_TESTED_ON.strftime(day),
         next_review_by=accessibility.NEXT_REVIEW_BY.strftime(day),
+        abilitynet_url=accessibility.ABILITYNET_URL, eass_url=accessibility.EASS_URL,
     )
 
 
