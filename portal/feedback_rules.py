@@ -98,9 +98,17 @@ THEMES: Mapping[str, tuple[str, ...]] = {
 }
 
 
+_THEMES_OF_WORD: dict[str, set[str]] = {}
+for _theme, _cues in THEMES.items():
+    for _cue in _cues:
+        _THEMES_OF_WORD.setdefault(_cue, set()).add(_theme)
+
+
 def themes_in(text: str) -> set[str]:
-    words = {word.strip(".,!?;:'\"()").lower() for word in text.split()}
-    return {theme for theme, cues in THEMES.items() if words & set(cues)}
+    found: set[str] = set()
+    for word in text.lower().split():
+        found |= _THEMES_OF_WORD.get(word.strip(".,!?;:'\"()"), set())
+    return found
 
 
 def count_themes(texts: Iterable[str]) -> dict[str, int]:

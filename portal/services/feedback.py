@@ -27,6 +27,7 @@ from portal.services import people
 from portal.services.errors import NotFound
 
 MAX_TEXT = 2000
+TEXTS_SHOWN = 50  # comments shown in each box on the dashboard, the latest first chosen
 
 
 class AlreadyGiven(Exception):
@@ -127,10 +128,11 @@ class ContactRequest:
 class TeamFeedback:
     summary: feedback_rules.FftSummary
     by_respondent: dict[str, feedback_rules.FftSummary]
-    went_well: list[str]  # the words, without names or dates, in alphabetical order
+    went_well: list[str]  # the latest TEXTS_SHOWN, without names or dates, in alphabetical order
     could_be_better: list[str]
     themes: dict[str, int]  # theme → how many comments (both boxes) mention it
     contact_requests: list[ContactRequest]
+    texts_left_out: int = 0  # older comments past TEXTS_SHOWN in each box (counted in the themes)
 
 
 _known_as = func.coalesce(func.nullif(ServiceUser.preferred_name, ""), ServiceUser.given_name)
@@ -141,9 +143,11 @@ def team_feedback(team_id: int, start: date, end: date) -> TeamFeedback:
     rows = db.session.execute(
         select(Feedback.respondent, Feedback.fft_answer, Feedback.went_well, Feedback.could_be_better)
         .where(Feedback.team_id == team_id, Feedback.given_on >= start, Feedback.given_on <= end)
+        .order_by(Feedback.given_on.desc(), Feedback.id.desc())
     ).all()
-    went_well = sorted(row.went_well for row in rows if row.went_well)
-    could_be_better = sorted(row.could_be_better for row in rows if row.could_be_better)
+    went_well_all = [row.went_well for row in rows if row.went_well]
+    could_be_better_all = [row.could_be_better for row in rows if row.could_be_better]
+    went_well, could_be_better = sorted(went_well_all[:TEXTS_SHOWN]), sorted(could_be_better_all[:TEXTS_SHOWN])
     contact = [
         ContactRequest(name or "", respondent, given_on, answer, well, better)
         for name, respondent, given_on, answer, well, better in db.session.execute(
@@ -162,7 +166,8 @@ def team_feedback(team_id: int, start: date, end: date) -> TeamFeedback:
                        for kind in feedback_rules.RESPONDENT_KINDS},
         went_well=went_well,
         could_be_better=could_be_better,
-        themes=feedback_rules.count_themes(went_well + could_be_better),
+        themes=feedback_rules.count_themes(went_well_all + could_be_better_all),
+        texts_left_out=len(went_well_all) - len(went_well) + len(could_be_better_all) - len(could_be_better),
         contact_requests=contact,
     )
 
