@@ -81,11 +81,13 @@ class World:
     ids: dict[str, Any]
 
 
-def build_world() -> World:
+def build_world(role: str | None = None) -> World:
     """A team with its lead and two key workers, a service user with everything the URLs name
     (goal, care plan entry, safety plan, an open session with a DIALOG+ area and an action, a
     questionnaire being answered, a flag, a carer with consent and views, a record conflict, a
-    handover note, a failed outbox message) — new rows each time, so each form gets its own."""
+    handover note, a failed outbox message) — new rows each time, so each form gets its own.
+    The action is in the words of ``role``'s side (only they may change it): the service user's
+    own for the service user, the key worker's for everyone else."""
     today = date.today()
     team = factories.create_team()
     lead = factories.create_staff(team, Role.TEAM_LEAD)
@@ -113,7 +115,8 @@ def build_world() -> World:
     session = care_sessions.start(key_worker.user, person)
     dialog = settings.instrument("dialog")
     area = care_sessions.pick_area(key_worker.user, session, dialog.items[0].code)
-    action = care_sessions.add_action(key_worker.user, person, session, "me", "Walk to the shop")
+    writer = person.user if role == Role.SERVICE_USER.value else key_worker.user
+    action = care_sessions.add_action(writer, person, session, "me", "Walk to the shop")
     response = measures.start_or_resume(person.user, person, "dialog")
     db.session.commit()
     return World(

@@ -128,7 +128,7 @@ def test_no_form_breaks_on_hostile_input(app: Flask, role: str) -> None:
     rules = [rule for rule in form_rules(app) if role in roles_for(app, rule.endpoint)]
     if role != ANONYMOUS:
         assert rules, f"no form endpoint lets {role} in: the walk of the URL map found nothing"
-    first = build_world()
+    first = build_world(role)
     broken_pages: list[str] = []
     signed_in_as: dict[str, object] = {}
     offered = forms_on_pages(app, lambda: signed_in_client(app, first.users[role], signed_in_as), role, first,
@@ -148,7 +148,7 @@ def test_no_form_breaks_on_hostile_input(app: Flask, role: str) -> None:
         elif fields is None:
             failures.append(f"{rule.endpoint}: no page shows {role} a form for it (add it to NO_FORM_ON_ANY_PAGE "
                             f"with a reason if that is right)")
-        world = build_world()
+        world = build_world(role)
         client = signed_in_client(app, world.users[role], signed_in_as)
         url = url_for_rule(app, rule, world)
         found, count = _fuzz(app, client, url, fields or FormFields(), tables)
