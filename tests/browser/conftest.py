@@ -59,6 +59,8 @@ HOME_FOR = {
     "carer@example.test": "/carer/",
     "key.worker@example.test": "/staff/",
     "team.lead@example.test": "/staff/",
+    "consultant@example.test": "/staff/",
+    "peer.support@example.test": "/staff/",
     "admin@example.test": "/admin/",
 }
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -20,7 +20,8 @@ from portal.blueprints.staff import (  # noqa: E402,F401
     team_views,
     views,
 )
-from portal.blueprints.staff.care_team_access import guard_care_team_members  # noqa: E402
+from portal.blueprints.staff.care_team_access import care_team_context, guard_care_team_members  # noqa: E402
 
 coproduction.register(bp, "staff")
 bp.before_request(guard_care_team_members)
+bp.context_processor(care_team_context)

@@ -15,7 +15,9 @@ A new staff page is therefore closed to care team members until it is put in a l
 
 from __future__ import annotations
 
-from flask import abort, request
+from typing import Any
+
+from flask import abort, g, request
 from flask_login import current_user
 
 from portal.models import STAFF_ROLES
@@ -50,9 +52,18 @@ def guard_care_team_members() -> None:
         return  # not theirs to see: the view answers 404
     if people.is_key_worker_or_team_lead(current_user, person):
         return
+    g.care_team_only = True
+    g.read_only = not people.may_change(current_user, person)
     endpoint = request.endpoint or ""
     if endpoint in READ and request.method in READING:
         return
-    if endpoint in CO_WRITE and people.may_change(current_user, person):
+    if endpoint in CO_WRITE and not g.read_only:
         return
     abort(403)
+
+
+def care_team_context() -> dict[str, Any]:
+    """For staff templates: ``care_team_only`` (a care team member, not the key worker or team lead:
+    hide what stays with them) and ``read_only`` (may not change this person's care: hide the
+    links and forms that change it)."""
+    return {"care_team_only": g.get("care_team_only", False), "read_only": g.get("read_only", False)}

@@ -48,7 +48,7 @@ def test_the_team_lead_adds_a_consultant_who_opens_sams_goals_until_removed(
     _add(as_team_lead, service_user, bello, "consultant_psychiatrist")
 
     page = as_team_lead.get("staff.care_team_page", service_user_id=service_user.id)
-    row = page.select_one("#care-team-members tbody tr").get_text(" ", strip=True)
+    row = page.select_one("#care-team-members .nhsuk-summary-list__row").get_text(" ", strip=True)
     assert "Ade Bello" in row and "Consultant psychiatrist" in row and "Medication review" in row
     assert "Get back to swimming" in as_bello.get("staff.goals_page", service_user_id=service_user.id).get_text()
     home = as_bello.get("staff.home")
@@ -83,6 +83,14 @@ def test_a_peer_support_worker_can_join_the_care_team_but_only_reads(
     for endpoint in ("goals_page", "care_plan", "safety_plan", "service_user_measures", "session_summaries",
                      "service_user_timeline", "care_team_page"):
         as_peer.get(f"staff.{endpoint}", service_user_id=service_user.id)
+    goals = as_peer.get("staff.goals_page", service_user_id=service_user.id)
+    assert goals.find("a", string="Add a goal") is None, "no links to pages they may not use"
+    assert as_peer.get("staff.goal_page", service_user_id=service_user.id, goal_id=goal.id).select_one(
+        "form[action$='/rating']") is None
+    plan = as_peer.get("staff.care_plan", service_user_id=service_user.id)
+    assert plan.find("a", string="Agree the care plan") is None and "Carers and what each may see" not in plan.text
+    safety = as_peer.get("staff.safety_plan", service_user_id=service_user.id)
+    assert "Make a safety plan" not in safety.text
     as_peer.get("staff.edit_goal", _expected_status=403, service_user_id=service_user.id, goal_id=goal.id)
     as_peer.post("staff.rate_goal", _expected_status=403, service_user_id=service_user.id, goal_id=goal.id,
                  _data={"rating": "7"})
@@ -99,6 +107,9 @@ def test_a_registered_member_co_writes_unless_the_trust_turns_it_off(
     _add(as_team_lead, service_user, bello, "consultant_psychiatrist")
     as_bello = _as(app, bello)
     as_bello.get("staff.edit_goal", service_user_id=service_user.id, goal_id=goal.id)
+    page = as_bello.get("staff.goal_page", service_user_id=service_user.id, goal_id=goal.id)
+    assert page.select_one("form[action$='/rating']") is not None, "a registered member rates goals"
+
     app.config["CARE_TEAM_REGISTERED_MAY_CHANGE"] = False
     try:
         as_bello.get("staff.edit_goal", _expected_status=403, service_user_id=service_user.id, goal_id=goal.id)
