@@ -76,35 +76,50 @@ def percent(count: int, total: int) -> int | None:
     return (200 * count + total) // (2 * total)
 
 
+def changes_by_person(series: Mapping[str, Mapping[int, Sequence[Series]]], start: date, end: date,
+                      min_days: int) -> dict[str, dict[int, float]]:
+    """instrument id → person id → change, for everyone with that measure paired."""
+    found: dict[str, dict[int, float]] = {}
+    for instrument_id in INSTRUMENTS:
+        found[instrument_id] = {}
+        for person_id, person_series in series.get(instrument_id, {}).items():
+            difference = change(person_series, start, end, min_days)
+            if difference is not None:
+                found[instrument_id][person_id] = difference
+    return found
+
+
+def summarise(people: Iterable[int], changes: Mapping[str, Mapping[int, float]],
+              thresholds: Mapping[str, float]) -> Outcomes:
+    """Count the people's paired measures and their kinds of change (``changes_by_person``)."""
+    counted = set(people)
+    paired_any: set[int] = set()
+    measures = {}
+    for instrument_id in INSTRUMENTS:
+        counts = dict.fromkeys(CHANGES, 0)
+        of_measure = changes.get(instrument_id, {})
+        paired_people = counted & of_measure.keys()
+        for person_id in paired_people:
+            counts[classify_change(of_measure[person_id], thresholds[instrument_id])] += 1  # type: ignore[arg-type]
+        paired_any |= paired_people
+        measures[instrument_id] = MeasureOutcome(instrument_id, len(counted), len(paired_people), counts)
+    return Outcomes(len(counted), len(paired_any), measures)
+
+
 def outcomes(people: Iterable[int], series: Mapping[str, Mapping[int, Sequence[Series]]], start: date, end: date,
              thresholds: Mapping[str, float], min_days: int) -> Outcomes:
     """For the people counted: how many have each measure paired, and how each paired one changed.
 
     ``series``: instrument id → person id → that person's series (one for DIALOG and ReQoL-10,
     one per goal for GBO). ``thresholds``: instrument id → reliable-change threshold."""
-    counted = set(people)
-    paired_any: set[int] = set()
-    measures = {}
-    for instrument_id in INSTRUMENTS:
-        counts = dict.fromkeys(CHANGES, 0)
-        paired_people = 0
-        for person_id, person_series in series.get(instrument_id, {}).items():
-            if person_id not in counted:
-                continue
-            difference = change(person_series, start, end, min_days)
-            if difference is None:
-                continue
-            paired_people += 1
-            paired_any.add(person_id)
-            counts[classify_change(difference, thresholds[instrument_id])] += 1  # type: ignore[arg-type]
-        measures[instrument_id] = MeasureOutcome(instrument_id, len(counted), paired_people, counts)
-    return Outcomes(len(counted), len(paired_any), measures)
+    return summarise(people, changes_by_person(series, start, end, min_days), thresholds)
 
 
 def by_group(groups: Mapping[int, str], series: Mapping[str, Mapping[int, Sequence[Series]]], start: date,
              end: date, thresholds: Mapping[str, float], min_days: int) -> dict[str, Outcomes]:
     """``outcomes`` for each group of people (a practitioner, a pathway): person id → group name."""
+    changes = changes_by_person(series, start, end, min_days)
     members: dict[str, list[int]] = {}
     for person_id, group in groups.items():
         members.setdefault(group, []).append(person_id)
-    return {group: outcomes(ids, series, start, end, thresholds, min_days) for group, ids in sorted(members.items())}
+    return {group: summarise(ids, changes, thresholds) for group, ids in sorted(members.items())}

@@ -92,7 +92,10 @@ def outcomes_for(
     people: Select[Any], person_ids: list[int], start: date, end: date, groups: dict[int, str] | None = None,
 ) -> tuple[outcome_rules.Outcomes, dict[str, outcome_rules.Outcomes]]:
     """The outcomes for everyone, and for each group (e.g. key worker) when ``groups`` is given."""
-    series = series_for(people, end)
-    everyone = outcome_rules.outcomes(person_ids, series, start, end, thresholds(), min_days())
-    by_group = outcome_rules.by_group(groups, series, start, end, thresholds(), min_days()) if groups else {}
-    return everyone, by_group
+    limits = thresholds()
+    changes = outcome_rules.changes_by_person(series_for(people, end), start, end, min_days())
+    everyone = outcome_rules.summarise(person_ids, changes, limits)
+    members: dict[str, list[int]] = {}
+    for person_id, group in (groups or {}).items():
+        members.setdefault(group, []).append(person_id)
+    return everyone, {group: outcome_rules.summarise(ids, changes, limits) for group, ids in sorted(members.items())}
