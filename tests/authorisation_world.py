@@ -12,6 +12,9 @@ Five service users ("subjects"), each with one of every kind of record a URL can
 - ``discharged``: Dee Dischley, on the key worker's caseload, discharged yesterday
   (``discharge.discharge``).
 
+Each has a consultant from a team of their own in their care team; Sam's signs in as the actor
+``care_team_member`` (issue 15).
+
 The records are made through the services where one exists (handover, discharge, care plan,
 sessions, measures, consent), so they are as the portal itself would have them. Each subject's
 family name, and a content marker written into their goal, care plan, safety plan, session notes
@@ -144,7 +147,13 @@ def build_world() -> World:
         world.key_worker_names[subject] = someone.key_worker.name
     discharge.discharge(lead.user, subjects["discharged"], today - timedelta(days=1), today)
     db.session.commit()
+    # Sam's consultant (registered), in his care team only: sees and co-writes Sam's care, nothing else.
+    world.actors["care_team_member"] = consultants[sam.id].user
+    world.own_subject["care_team_member"] = "own"
     return world
+
+
+consultants: dict[int, StaffMember] = {}  # service user id → the consultant in their care team
 
 
 def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: date) -> dict[str, list[Any]]:
@@ -185,6 +194,7 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
     # A consultant from a team of their own in the person's care team (no actor is a member).
     consultant = factories.create_staff(factories.create_team(), name=f"Consultant of {person.given_name}")
     member = care_team.add_member(staff_user, person, consultant.id, "consultant_psychiatrist", f"Review {marker}")
+    consultants[person.id] = consultant
     assignments = [a.id for a in handover.history(person)]
     return {
         "service_user_id": [person.id],

@@ -5,7 +5,9 @@ rule is requested by GET (where it takes GET) and by POST with an empty form (wh
 CSRF is off in testing, so the form is as valid as one with a token) by each of these people:
 
     signed_out, service_user (Sam), discharged_service_user (Dee), carer_with_consent,
-    carer_without_consent, carer_consent_withdrawn (all three Sam's carers), key_worker, team_lead, admin
+    carer_without_consent, carer_consent_withdrawn (all three Sam's carers), key_worker, team_lead, admin,
+    care_team_member (Sam's consultant, in his care team: his care pages, and 403 for the rest of
+    his pages, which stay with the key worker and team lead)
 
 with its arguments filled from each subject's records (``tests/authorisation_world.py``): ``own``
 (Sam, on the key worker's caseload), ``same_team`` (a colleague's), ``other_team``, ``former``
@@ -53,6 +55,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
 from portal.access import ACCESS_ATTRIBUTE, PUBLIC, SIGNED_IN
+from portal.blueprints.staff.care_team_access import CO_WRITE, READ
 from portal.extensions import db, limiter
 from portal.models import AuditEvent, Base, Role
 from tests.authorisation_world import (
@@ -97,6 +100,10 @@ FORMS: dict[str, dict[str, str]] = {
 }
 
 ANY, SIGN_IN, FORBIDDEN, NOT_FOUND, ALLOW = "anything but a 5xx", "sign-in", "403", "404", "allowed"
+# A care team member (issue 15) on their person's page that stays with the key worker and team lead.
+NOT_FOR_MEMBERS = "403 (a care team member)"
+MEMBER = "care_team_member"  # Sam's consultant, registered: in his care team, not on any caseload
+MEMBER_PAGES = READ | CO_WRITE
 
 
 # The world, once per module ------------------------------------------------------------------------
@@ -143,6 +150,8 @@ def role_of(matrix: Matrix, actor: str) -> Role | None:
 def visible_subjects(matrix: Matrix, actor: str, endpoint: str) -> set[str]:
     """Whose records this person may open on this endpoint."""
     role = role_of(matrix, actor)
+    if actor == MEMBER:  # their home page lists the care teams they are in
+        return {"own"} if endpoint in MEMBER_PAGES or endpoint == "staff.home" else set()
     if role is Role.SERVICE_USER:
         return {matrix.world.own_subject[actor]}
     if role is Role.CARER and endpoint in AUTHOR_SCOPE:
@@ -256,6 +265,11 @@ def expected(matrix: Matrix, rule: Rule, actor: str, case: Case) -> str:
         return FORBIDDEN
     if not record_arguments(rule):
         return ALLOW
+    if (actor == MEMBER and case.subject == "own" and "service_user_id" in rule.arguments
+            and rule.endpoint not in MEMBER_PAGES):
+        # Refused on the person's URL before any other record in it is looked up, so a swapped
+        # record gets the same 403 (and is skipped: see every_case).
+        return NOT_FOR_MEMBERS
     if case.swapped:
         return NOT_FOUND  # a record that is not the person's in the URL: never theirs
     return ALLOW if case.subject in visible_subjects(matrix, actor, rule.endpoint) else NOT_FOUND
@@ -280,6 +294,9 @@ def problem(response: Any, expectation: str, case: Case) -> str | None:
         return f"server error {status}"
     if expectation == SIGN_IN and not (is_sign_in(response) or status == 401):
         return f"{status} {response.headers.get('Location', '')}, not sent to sign in".strip()
+    if expectation == NOT_FOR_MEMBERS and status != 403:
+        kind = "UNEXPECTED ALLOW" if is_allowed(response) else "wrong refusal"
+        return f"{kind}: {status}, not 403 (a care team member may not do this)"
     if expectation == FORBIDDEN and status != 403:
         return f"{status} {response.headers.get('Location', '')}, not 403 (wrong role)".strip()
     if expectation == NOT_FOUND and status != 404:
@@ -424,7 +441,7 @@ def test_every_refused_post_is_refused_and_changes_nothing(matrix: Matrix) -> No
     run = Run()
     by_rule: dict[str, tuple[Rule, list[tuple[str, Case]]]] = {}
     for rule, actor, case in every_case(matrix, "POST"):
-        if expected(matrix, rule, actor, case) in (SIGN_IN, FORBIDDEN, NOT_FOUND):
+        if expected(matrix, rule, actor, case) in (SIGN_IN, FORBIDDEN, NOT_FOUND, NOT_FOR_MEMBERS):
             by_rule.setdefault(rule.rule, (rule, []))[1].append((actor, case))
     for rule, refused in by_rule.values():
         before = snapshot()
