@@ -306,3 +306,18 @@ def test_the_handover_service_refuses_a_key_worker_without_a_registration(app: F
         assert refused.staff_name == "Cam Navigator"
     else:
         raise AssertionError("allocated a key worker with no registration")
+
+
+def test_the_team_lead_sees_who_holds_a_caseload_without_a_registration(
+        app: Flask, team: Any, service_user: Any, key_worker: Any, as_team_lead: PageRequest) -> None:
+    """Someone made key worker before registrations were checked (or whose registration was
+    corrected since) shows up, so the team lead can hand their people over."""
+    key_worker.registration = "lapsed"
+    peer = factories.create_staff(team, name="Pat Peer")
+    peer.profession, peer.registration = "Peer support worker", ""
+    db.session.commit()
+    rows = {row.th.get_text(strip=True): row.get_text(" ", strip=True)
+            for row in as_team_lead.get("staff.team").select("table")[0].select("tbody tr")}
+    assert "No professional registration" in rows["Kim Keyworker"]
+    assert "No professional registration" in rows["Pat Peer"]
+    assert "No professional registration" not in rows["Lee Lead"]
