@@ -57,3 +57,12 @@ def feedback_form(teams: list[TeamChoice], **kwargs: Any) -> FeedbackForm:
         form.team.data = str(teams[0].team_id)  # type: ignore[assignment]
         form.team.validators = []
     return form
+
+
+class TeamUpdateForm(FlaskForm):
+    """"You said, we did": written by a team lead, read by service users and carers."""
+
+    you_said = TextAreaField(_l("You said"), description=_l("What people told the team, in plain words, without names"),
+                             validators=[Required(messages.ENTER_YOU_SAID), MaxLength(1000)])
+    we_did = TextAreaField(_l("We did"), description=_l("What the team changed because of it"),
+                           validators=[Required(messages.ENTER_WE_DID), MaxLength(1000)])

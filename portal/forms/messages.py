@@ -127,3 +127,5 @@ AWAY_END_BEFORE_START = _l("The last day away must be on or after the first day 
 CHOOSE_WORRY_URGENCY = _l("Say how urgent it feels")
 CHOOSE_EXPERIENCE = _l("Select how your experience of our service was")
 CHOOSE_FEEDBACK_TEAM = _l("Select which team this is about")
+ENTER_YOU_SAID = _l("Enter what people said")
+ENTER_WE_DID = _l("Enter what the team did")

@@ -172,6 +172,25 @@ def team_feedback(team_id: int, start: date, end: date) -> TeamFeedback:
     )
 
 
+def add_team_update(user: User, you_said: str, we_did: str) -> TeamUpdate:
+    """A team lead writes "You said, we did" for their own team."""
+    staff = people.staff_member_of(user)
+    update = TeamUpdate(team_id=staff.team_id, you_said=you_said.strip()[:MAX_TEXT], we_did=we_did.strip()[:MAX_TEXT],
+                        written_by_id=staff.id)
+    db.session.add(update)
+    db.session.commit()
+    return update
+
+
+def own_team_updates(user: User) -> list[TeamUpdate]:
+    return team_updates(people.staff_member_of(user).team_id)
+
+
+def updates_for(user: User) -> list[tuple[TeamChoice, list[TeamUpdate]]]:
+    """What each of a service user's or carer's teams did after feedback, newest first."""
+    return [(team, team_updates(team.team_id)) for team in teams_for(user)]
+
+
 def team_updates(team_id: int) -> list[TeamUpdate]:
     return list(db.session.scalars(select(TeamUpdate).where(TeamUpdate.team_id == team_id)
                                    .order_by(TeamUpdate.written_at.desc(), TeamUpdate.id.desc())))

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 from portal.access import roles
 from portal.blueprints.feedback_page import feedback_page
 from portal.blueprints.me import bp
+from portal.blueprints.you_said_we_did_page import you_said_we_did_page
 from portal.models import Role
 from portal.services import feedback
 
@@ -30,3 +31,9 @@ def feedback_offer() -> tuple[str, bool] | None:
     if endpoint is None:
         return None
     return url_for(endpoint), feedback.offer_due(current_user, date.today())
+
+
+@bp.get("/you-said-we-did")
+@roles(Role.SERVICE_USER)
+def team_updates() -> str:
+    return you_said_we_did_page("me/team_updates.html")
