@@ -121,7 +121,8 @@ def test_a_weekend_does_not_escalate_a_flag_raised_on_friday_evening():
     raised = next_weekday(FRIDAY, time(18, 0))
 
     assert risk_rules.due_stage("urgent", 0, raised, raised + timedelta(days=2, hours=14), HOURS) == Stage.ASSIGNEE_TOLD
-    monday_1pm = next_weekday(MONDAY, time(13, 0))
+    monday_after = local(raised).date() + timedelta(days=3)  # not "next Monday": on a Sunday that comes first
+    monday_1pm = datetime.combine(monday_after, time(13, 0), tzinfo=LONDON).astimezone(UTC)
     assert risk_rules.due_stage("urgent", 0, raised, monday_1pm, HOURS) == Stage.DUTY_AND_LEAD_TOLD
 
 
