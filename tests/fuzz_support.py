@@ -35,13 +35,15 @@ from portal.models import (
     AssignmentSource,
     Base,
     CarerDetailConflict,
+    IdentityCheck,
+    IdentityProvider,
     KeyWorkerAssignment,
     Role,
     Section,
     User,
 )
 from portal.notify.tokens import make_stop_token
-from portal.services import care_sessions, measures, settings
+from portal.services import care_sessions, care_team, measures, settings
 from tests import factories
 from tests import workspace_factories as workspace
 
@@ -118,6 +120,11 @@ def build_world(role: str | None = None) -> World:
     writer = person.user if role == Role.SERVICE_USER.value else key_worker.user
     action = care_sessions.add_action(writer, person, session, "me", "Walk to the shop")
     response = measures.start_or_resume(person.user, person, "dialog")
+    consultant = factories.create_staff(factories.create_team())
+    member = care_team.add_member(key_worker.user, person, consultant.id, "consultant_psychiatrist", "Medicines")
+    check = IdentityCheck(service_user_id=person.id, provider=IdentityProvider.NHS_LOGIN,
+                          subject=f"nhs-login-{person.id}", birthdate_given=date(1980, 1, 1))
+    db.session.add(check)
     db.session.commit()
     return World(
         users={ANONYMOUS: None, Role.SERVICE_USER.value: person.user, Role.CARER.value: carer.user,
@@ -126,7 +133,7 @@ def build_world(role: str | None = None) -> World:
              "session_id": session.id, "area_id": area.id, "response_id": response.id, "position": 1,
              "contribution_id": contribution.id, "flag_id": flag.id, "conflict_id": conflict.id,
              "assignment_id": handover.id, "staff_member_id": key_worker.id, "message_id": dead.id,
-             "user_id": key_worker.user.id,
+             "user_id": key_worker.user.id, "member_id": member.id, "check_id": check.id,
              "section": Section.I_WILL_DO.value, "step": "warning_signs", "instrument_id": "dialog",
              "token": make_stop_token(_secret_key(), "service_user", person.id)},
     )

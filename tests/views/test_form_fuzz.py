@@ -72,6 +72,9 @@ NO_FORM_ON_ANY_PAGE: dict[str, tuple[str, tuple[str, ...]]] = {
                                 ("code",)),
     "auth.replace_recovery_codes": ("shown once a second step is on; the world's carer has none", ()),
     "auth.turn_off_second_step": ("shown once a second step is on, to those who may turn it off", ()),
+    "auth.link_nhs_login_by_invitation": ("shown after an NHS login sign-in that matched nobody (needs the "
+                                          "provider: tests/views/auth/test_nhs_login_and_cis2.py sends the form)",
+                                          ("email", "code")),
     "auth.reset_password": ("opened from the link in a password-reset email; the world's token is not one "
                             "(tests/views/auth/test_forgotten_password.py sends the form)",
                             ("new_password", "confirm_password")),
