@@ -12,6 +12,7 @@ from wtforms import SelectChoice
 
 from portal.forms import messages
 from portal.forms.fields import BooleanField, RadioField, TextAreaField
+from portal.forms.once import OnceForm
 from portal.forms.validators import MaxLength, Required
 from portal.services.feedback import MAX_TEXT, TeamChoice
 
@@ -59,7 +60,7 @@ def feedback_form(teams: list[TeamChoice], **kwargs: Any) -> FeedbackForm:
     return form
 
 
-class TeamUpdateForm(FlaskForm):
+class TeamUpdateForm(OnceForm):
     """"You said, we did": written by a team lead, read by service users and carers."""
 
     you_said = TextAreaField(_l("You said"), description=_l("What people told the team, in plain words, without names"),

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import feedback_rules
 from portal.extensions import db
 from portal.models import Carer, CarerLink, Feedback, FeedbackReceipt, Role, ServiceUser, Team, TeamUpdate, User
-from portal.services import people
+from portal.services import once, people
 from portal.services.errors import NotFound
 
 MAX_TEXT = 2000
@@ -172,9 +172,10 @@ def team_feedback(team_id: int, start: date, end: date) -> TeamFeedback:
     )
 
 
-def add_team_update(user: User, you_said: str, we_did: str) -> TeamUpdate:
-    """A team lead writes "You said, we did" for their own team."""
+def add_team_update(user: User, you_said: str, we_did: str, sent: once.Sent | None = None) -> TeamUpdate:
+    """A team lead writes "You said, we did" for their own team (once, however often it is sent)."""
     staff = people.staff_member_of(user)
+    once.claim(user, sent)
     update = TeamUpdate(team_id=staff.team_id, you_said=you_said.strip()[:MAX_TEXT], we_did=we_did.strip()[:MAX_TEXT],
                         written_by_id=staff.id)
     db.session.add(update)

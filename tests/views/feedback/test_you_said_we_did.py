@@ -25,6 +25,17 @@ def test_the_team_lead_publishes_and_sam_and_jo_read_it(as_team_lead: PageReques
     assert feedback_page.find("a", href=as_service_user.url("me.team_updates")) is not None
 
 
+def test_sending_the_same_update_twice_publishes_it_once(as_team_lead: PageRequest) -> None:
+    page = as_team_lead.get("staff.team_updates")
+    token = page.select_one("input[name=form_token]")["value"]
+    sent = {"you_said": "Long waits", "we_did": "A second duty worker", "form_token": token}
+    as_team_lead.post("staff.team_updates", sent, _expected_status=303)
+    as_team_lead.post("staff.team_updates", sent, _expected_status=303)
+    page = as_team_lead.get("staff.team_updates")
+    assert len(page.select("#team-updates li")) == 1
+    assert "You published this already." in page.text
+
+
 def test_both_parts_are_needed(as_team_lead: PageRequest) -> None:
     page = as_team_lead.post("staff.team_updates", {"you_said": "Long waits"})
     assert page.title.text.startswith("Error:")
