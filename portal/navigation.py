@@ -19,7 +19,7 @@ _NAV: dict[Role, list[tuple[str, Any]]] = {
     Role.KEY_WORKER: [("staff.home", _l("My caseload")), ("staff.duty", _l("Duty"))],
     Role.TEAM_LEAD: [
         ("staff.home", _l("Team")), ("staff.duty", _l("Duty")), ("staff.team", _l("Key workers")),
-        ("staff.team_report", _l("Report")),
+        ("staff.team_report", _l("Report")), ("staff.team_dashboard", _l("Dashboard")),
     ],
     Role.ADMIN: [("admin.home", _l("Admin"))],
 }
