@@ -18,6 +18,8 @@ HEADINGS = {
     "service.user@example.test": "Hello SamYour care",
     "carer@example.test": "Hello Jo TaylorThe people you care for",
     "key.worker@example.test": "My caseload",
+    "consultant@example.test": "My caseload",  # Dr Bello: in Sam's care team, no caseload of their own
+    "peer.support@example.test": "My caseload",  # Robin: peer support worker in Sam's care team
     "team.lead@example.test": "Team caseload",
     "admin@example.test": "Administration",
 }
