@@ -8,9 +8,18 @@ import pytest
 
 from portal.outcome_rules import by_group, change, outcomes, paired
 
-TODAY = date.today()
-START, END = TODAY - timedelta(days=364), TODAY
+TODAY: date
+START: date
+END: date
 THRESHOLDS = {"dialog": 1.0, "reqol10": 5, "gbo": 3}
+
+
+@pytest.fixture(autouse=True)
+def _dates_of_this_run() -> None:
+    """Today is worked out when each test runs, so a run that crosses midnight stays right."""
+    global TODAY, START, END
+    TODAY = date.today()
+    START, END = TODAY - timedelta(days=364), TODAY
 
 
 def ago(days: int) -> date:
