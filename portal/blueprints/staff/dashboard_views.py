@@ -6,27 +6,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, render_template, request
+from flask import Response, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import roles
 from portal.blueprints.staff import bp
 from portal.blueprints.staff import dashboard_presenters as presenter
-from portal.blueprints.staff.report_views import ReportPeriodForm
+from portal.blueprints.staff.report_views import ReportPeriodForm, chosen_period
 from portal.models import Role
 from portal.services import dashboard, outcomes
-from portal.services import team_report as reports
 
 
 def _dashboard() -> tuple[ReportPeriodForm, dashboard.Dashboard]:
-    form = ReportPeriodForm(formdata=request.args)
     today = date.today()
-    valid = form.validate()
-    start, end = reports.period(form.start.data if valid else None, form.end.data if valid else None, today)
-    if not any(f"{name}-day" in request.args for name in ("start", "end")) or valid:
-        form.start.process(None, start)
-        form.end.process(None, end)
+    form, start, end = chosen_period(today)
     return form, dashboard.team_dashboard(current_user, start, end, today)
 
 

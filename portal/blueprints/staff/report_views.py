@@ -38,14 +38,20 @@ class ReportPeriodForm(FlaskForm):
             raise ValidationError(str(messages.PERIOD_START_AFTER_END))
 
 
-def _report() -> tuple[ReportPeriodForm, reports.TeamReport]:
+def chosen_period(today: date) -> tuple[ReportPeriodForm, date, date]:
+    """The period picker of the report and the dashboard: the form (what was typed, kept when it is
+    wrong) and the period it gives (the default one while nothing valid was chosen)."""
     form = ReportPeriodForm(formdata=request.args)
-    today = date.today()
     valid = form.validate()
     start, end = reports.period(form.start.data if valid else None, form.end.data if valid else None, today)
     if not any(f"{name}-day" in request.args for name in ("start", "end")) or valid:
         form.start.process(None, start)
         form.end.process(None, end)
+    return form, start, end
+
+
+def _report() -> tuple[ReportPeriodForm, reports.TeamReport]:
+    form, start, end = chosen_period(date.today())
     return form, reports.team_report(current_user, start, end)
 
 
