@@ -94,15 +94,7 @@ class MedplumFhirServer:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None:
-            if process.stdin:
-                process.stdin.close()
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
 
     def _keep_stderr(self, line: str | None) -> None:
         if line is not None:
@@ -122,6 +114,21 @@ class MedplumFhirServer:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  traceback: TracebackType | None) -> None:
         self.stop()
+
+
+def stop_process(process: subprocess.Popen[str] | None) -> None:
+    """End a test server started with ``--exit-with-stdin``: close its stdin, then terminate it
+    (killed if it has not gone in 10 seconds)."""
+    if process is None:
+        return
+    if process.stdin:
+        process.stdin.close()
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _drain(stream: IO[str] | None, take: Callable[[str | None], object]) -> None:

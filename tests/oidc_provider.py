@@ -24,7 +24,7 @@ import httpx
 import pytest
 from joserfc.jwk import RSAKey
 
-from tests.medplum_engine import MedplumUnavailable, _drain, project_node
+from tests.medplum_engine import MedplumUnavailable, _drain, project_node, stop_process
 
 SCRIPT = Path(__file__).resolve().parent / "oidc" / "provider.mjs"
 NHS_LOGIN_CLIENT = "portal-nhs-login"
@@ -130,15 +130,7 @@ class OpenIDProvider:
 
     def stop(self) -> None:
         process, self._process = self._process, None
-        if process is not None:
-            if process.stdin:
-                process.stdin.close()
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
 
     def rotate_keys(self) -> None:
         """A new signing key, and the old one gone: the provider starts again on the same address."""
