@@ -60,8 +60,11 @@ from portal.models.risk import DutyShift, StaffNotification, StaffNotificationKi
 from portal.models.safety_plans import SAFETY_PLAN_STEPS, SafetyPlan, SafetyPlanDevice, SafetyPlanRevision
 from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.sessions import CareSession, DialogPlusArea
+from portal.models.statement_of_care import StatementOfCare, StatementOfCareVersion
 
 __all__ = [
+    "StatementOfCare",
+    "StatementOfCareVersion",
     "Feedback",
     "FeedbackReceipt",
     "TeamUpdate",
