@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
 from portal.config import ROOT
+from portal.dates import register_filters as register_date_filters
 from portal.forms.once import token_input
 from portal.forms.validators import format_nhs_number
 from portal.phone_links import call_links
@@ -43,5 +44,6 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["form_token_input"] = token_input
     app.jinja_env.filters["nhs_number"] = format_nhs_number
+    register_date_filters(app.jinja_env.filters)
     init_render_cache(app)
     app.jinja_env.filters["call_links"] = call_links

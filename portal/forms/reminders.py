@@ -20,7 +20,7 @@ QUIET_PRESETS = ("20:00-08:00", "21:00-08:00", "22:00-07:00", "18:00-09:00")
 def quiet_value(quiet: QuietHours) -> str:
     if quiet.start == quiet.end:
         return ANY_TIME
-    return f"{quiet.start:%H:%M}-{quiet.end:%H:%M}"
+    return f"{quiet.start.isoformat('minutes')}-{quiet.end.isoformat('minutes')}"
 
 
 def quiet_from_value(value: str) -> QuietHours:

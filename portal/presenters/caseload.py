@@ -9,6 +9,7 @@ from datetime import date, datetime
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from portal.dates import format_when
 from portal.instruments import dialog, reqol10
 from portal.services import measures, settings
 from portal.services.caseload import DUE, ESCALATED, OVERDUE, URGENT, Attention, CaseloadRow
@@ -24,7 +25,7 @@ class Tag:
 
 
 def short_date(day: date | datetime | None) -> str:
-    return day.strftime("%-d %b %Y") if day else ""
+    return format_when(day, "short_day")
 
 
 SHORT_NAMES = {"dialog": dialog.LABEL, "reqol10": reqol10.LABEL}

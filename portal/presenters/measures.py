@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from portal.dates import format_when
 from portal.instruments import dialog, reqol10
 from portal.instruments.definition import Instrument, Item
 from portal.models import MeasureResponse
@@ -91,7 +92,7 @@ def results(instrument: Instrument, response: MeasureResponse, history: list[Mea
         }
     scored = [r for r in history if r.scores]
     totals: list[int] = [(r.scores or {})["total"] for r in scored]
-    points = [(r.submitted_at.strftime("%-d %b %Y") if r.submitted_at else "", total)
+    points = [(format_when(r.submitted_at, "short_day"), total)
               for r, total in zip(scored, totals, strict=True)]
     threshold = settings.reqol_reliable_change()
     changes = [reqol10.reliable_change(before, after, threshold)

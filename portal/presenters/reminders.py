@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from portal.dates import format_when
 from portal.notify.rules import UK
 from portal.services.reminders import reason_code
 
@@ -50,7 +51,7 @@ REASON_LABELS = {
 
 
 def uk_time(moment: datetime | None) -> str:
-    return moment.astimezone(UK).strftime("%-d %b %Y %H:%M") if moment else ""
+    return format_when(moment, "short_day_time", zone=UK)
 
 
 def mask(destination: str) -> str:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from portal.dates import format_when
 from portal.extensions import db
 from portal.models import (
     CarePlanEntry,
@@ -251,7 +252,7 @@ def draft_summary(person: ServiceUser, session: CareSession) -> str:
             lines.append(f"- {who}: {entry.text}")
     reviews = [g.next_review_on for g in goals.active_goals(person) if g.next_review_on]
     if reviews:
-        lines.append(_("Next goal review: %(date)s.", date=min(reviews).strftime("%-d %B %Y")))
+        lines.append(_("Next goal review: %(date)s.", date=format_when(min(reviews))))
     if session.notes:
         lines += ["", session.notes]
     return "\n".join(lines) if lines else _("%(name)s and the key worker met. Nothing was changed in the plan.",

@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from portal.blueprints.coproduction import Route, about, here, is_staff, person_here, render
 from portal.blueprints.coproduction import forms as f
 from portal.blueprints.coproduction.presenters import goal_card, goal_chart
+from portal.dates import format_when
 from portal.htmx import redirect_after_post
 from portal.instruments import gbo
 from portal.models import Agreement, GoalStatus
@@ -77,7 +78,7 @@ def rate_goal(goal_id: int, service_user_id: int | None = None) -> str | Respons
         else:
             if goal.status is GoalStatus.ACTIVE and goal.next_review_on and not goals.counts_as_review(rating):
                 flash(_("Rating saved. Your review with your key worker is still due by %(date)s.",
-                        date=goal.next_review_on.strftime("%-d %B %Y")))
+                        date=format_when(goal.next_review_on)))
             else:
                 flash(_("Rating saved."))
             return redirect_after_post(here("goal_page", goal_id=goal.id))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal import charts
+from portal.dates import format_when
 from portal.models import Goal, GoalStatus
 from portal.services import goals
 
@@ -101,7 +102,7 @@ def goal_card(goal: Goal, today: date, about: str | None = None) -> GoalCard:
 def goal_chart(goal: Goal) -> charts.LineChart | None:
     if len(goal.ratings) < 2:
         return None
-    points = [(r.rated_at.strftime("%-d %b %Y"), r.rating) for r in goal.ratings]
+    points = [(format_when(r.rated_at, "short_day"), r.rating) for r in goal.ratings]
     progress = goals.progress(goal)
     marks: dict[int, Any] = {len(points) - 1: progress.reliable} if progress else {}
     return charts.line_chart(points, minimum=0, maximum=10, marks=marks)

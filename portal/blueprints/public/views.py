@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 from portal import accessibility
 from portal.access import public
 from portal.blueprints.public import bp, presenters
+from portal.dates import format_when
 from portal.models import Role
 from portal.services.health import database_ok
 
@@ -38,13 +39,12 @@ def get_help() -> str:
 @bp.get("/accessibility")
 @public
 def accessibility_statement() -> str:
-    day = "%-d %B %Y"
     return render_template(
         "public/accessibility_statement.html", contact=accessibility.contact(),
         known_problems=accessibility.KNOWN_PROBLEMS, site_address=request.host_url.rstrip("/"),
-        prepared_on=accessibility.PREPARED_ON.strftime(day), reviewed_on=accessibility.REVIEWED_ON.strftime(day),
-        last_tested_on=accessibility.LAST_TESTED_ON.strftime(day),
-        next_review_by=accessibility.NEXT_REVIEW_BY.strftime(day),
+        prepared_on=format_when(accessibility.PREPARED_ON), reviewed_on=format_when(accessibility.REVIEWED_ON),
+        last_tested_on=format_when(accessibility.LAST_TESTED_ON),
+        next_review_by=format_when(accessibility.NEXT_REVIEW_BY),
         abilitynet_url=accessibility.ABILITYNET_URL, eass_url=accessibility.EASS_URL,
     )
 

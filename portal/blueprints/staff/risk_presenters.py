@@ -10,6 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from portal.blueprints.staff.risk_forms import OUTCOME_LABELS
+from portal.dates import format_when
 from portal.instruments import safety
 from portal.models import NotificationStatus, StaffNotification
 from portal.risk_rules import Stage, Via
@@ -50,7 +51,7 @@ def stage_tag(stage: int) -> Tag | None:
 def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
-    return moment.astimezone(settings.working_hours().timezone).strftime("%-d %B %Y, %H:%M")
+    return format_when(moment, "day_time", zone=settings.working_hours().timezone)
 
 
 def via_text(via: str) -> str:

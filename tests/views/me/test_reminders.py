@@ -164,7 +164,7 @@ def test_the_key_worker_sees_what_was_sent_when_and_how(service_user: Any, key_w
     headings = [span.extract().get_text(strip=True) for span in row.select(".nhsuk-table-responsive__heading")]
     assert headings == [th.get_text(strip=True) for th in page.select("thead th")]  # labels on a phone
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
-    assert cells == ["13 Jan 2026 09:00", "Questionnaire (reminder 1)", "Text message ending 982", "Delivered"]
+    assert cells == ["13 Jan 2026, 09:00", "Questionnaire (reminder 1)", "Text message ending 982", "Delivered"]
     assert "Text message" in page.select_one(".nhsuk-summary-list").get_text()
     assert page.select_one(".nhsuk-warning-callout") is None
     link = as_key_worker.get("staff.service_user", service_user_id=service_user.id).find(
