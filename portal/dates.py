@@ -23,10 +23,12 @@ the browser says. Moments (aware datetimes, stored in UTC) are shown in BABEL_DE
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time
+from babel.numbers import format_decimal
 
 FORMATS = ("day", "short_day", "day_month", "day_time", "short_day_time", "clock")
 UK = ZoneInfo("Europe/London")
@@ -101,8 +103,20 @@ def utc_stamp(value: datetime | None) -> str:
     return aware.astimezone(UTC).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
 
 
+def format_number(value: float | int | None, places: int = 0, locale: Locale | None = None) -> str:
+    """A number as the person's language writes it ("1,234.5" in English, "1 234,5" in Polish),
+    rounded half up to ``places`` decimal places; "" for None."""
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    return format_decimal(rounded, pattern, locale=locale or person_locale())
+
+
 def register_filters(filters: dict[str, object]) -> None:
-    """``{{ when|day }}``, ``{{ when|day_time }}``…, one filter per named format, and ``|utc_stamp``."""
+    """``{{ when|day }}``, ``{{ when|day_time }}``…, one filter per named format, ``|utc_stamp``, and
+    ``{{ score|number(1) }}`` for numbers."""
     for style in FORMATS:
         filters[style] = lambda value, _style=style: format_when(value, _style)
     filters["utc_stamp"] = utc_stamp
+    filters["number"] = format_number

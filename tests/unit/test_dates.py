@@ -9,7 +9,7 @@ from babel import Locale
 from flask import Flask, render_template_string
 from flask_babel import force_locale
 
-from portal.dates import format_when, utc_stamp
+from portal.dates import format_number, format_when, utc_stamp
 
 
 def _winter_afternoon() -> datetime:
@@ -66,3 +66,10 @@ def test_templates_format_in_the_person_s_language(app: Flask) -> None:
             english = render_template_string("{{ when|day }}", when=day)
     assert welsh.startswith(f"6 Rhagfyr {day.year} / ")
     assert english == f"6 December {day.year}"
+
+
+def test_numbers_follow_the_language() -> None:
+    assert format_number(1234.56, 1) == "1,234.6"
+    assert format_number(3.25, 1) == "3.3"
+    assert format_number(1234.5, 1, locale=Locale("pl")) == "1\xa0234,5"
+    assert format_number(None) == ""
