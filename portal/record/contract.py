@@ -147,6 +147,22 @@ class SafetyPlanUpdated(TypedDict):
     steps: dict[str, str]  # step code (``SAFETY_PLAN_STEPS``) -> the person's own words, "" if not written
 
 
+class StatementOfCareAgreed(TypedDict):
+    """An agreed version of a statement of care (``portal/services/statement_of_care.py``), written by a
+    registered member of the care team for a session or clinic letter; each version replaces the last."""
+
+    statement_id: int
+    version_id: int
+    version_number: int
+    nhs_number: str
+    purpose: str  # "session" | "clinic_letter"
+    author_name: str
+    author_role: str  # a care-team role code, "key_worker" or "team_lead"
+    author_registration: str
+    agreed_at: str
+    text: str  # the whole statement in plain text: what the template pulled in, then the writer's words
+
+
 QUESTIONNAIRE_RESPONSE_SUBMITTED = "questionnaire_response.submitted"
 FLAG_RAISED = "flag.raised"
 FLAG_ACKNOWLEDGED = "flag.acknowledged"
@@ -157,10 +173,12 @@ RELATED_PERSON_UPDATED = "related_person.updated"
 CONSENT_CHANGED = "consent.changed"
 KEY_WORKER_CHANGED = "key_worker.changed"
 SAFETY_PLAN_UPDATED = "safety_plan.updated"
+STATEMENT_OF_CARE_AGREED = "statement_of_care.agreed"
 
 # Every kind the record knows. ``tests/unit/record/test_contract.py`` fails when the portal
 # enqueues a kind that is not here, or a kind here has no port method.
 KINDS = (
     QUESTIONNAIRE_RESPONSE_SUBMITTED, FLAG_RAISED, FLAG_ACKNOWLEDGED, GOAL_CHANGED, CARE_PLAN_AGREED,
     SESSION_SUMMARY, RELATED_PERSON_UPDATED, CONSENT_CHANGED, KEY_WORKER_CHANGED, SAFETY_PLAN_UPDATED,
+    STATEMENT_OF_CARE_AGREED,
 )

@@ -33,6 +33,7 @@ import httpx
 
 from portal.record import carers, contract
 from portal.record import fhir_resources as fr
+from portal.record import statement_of_care_resource as soc
 from portal.record.port import (
     CareAllocation,
     CarerPush,
@@ -411,6 +412,11 @@ class FhirRecord:
         position = fr.safety_plan_position(plan, self.systems)
         self._write_unless_older(
             message_id, plan, lambda current: position <= fr.safety_plan_position(current, self.systems))
+
+    def send_statement_of_care(self, message_id: int, payload: contract.StatementOfCareAgreed) -> None:
+        """Each agreed version replaces the last in one DocumentReference; never an older over a newer."""
+        document = fr.stamped(soc.statement_of_care(payload, self.systems), self.systems, message_id)
+        self._write_unless_older(message_id, document, self._older_message(message_id))
 
     def _write_unless_older(self, message_id: int, resource: Resource, is_older: Callable[[Resource], bool],
                             related: Callable[[str], list[Resource]] = lambda reference: []) -> None:

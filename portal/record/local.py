@@ -73,5 +73,8 @@ class LocalRecord:
     def send_safety_plan(self, message_id: int, payload: contract.SafetyPlanUpdated) -> None:
         pass  # SafetyPlan and its SafetyPlanRevisions are the record
 
+    def send_statement_of_care(self, message_id: int, payload: contract.StatementOfCareAgreed) -> None:
+        pass  # StatementOfCare and its versions are the record
+
     def close(self) -> None:
         pass

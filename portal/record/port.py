@@ -125,6 +125,8 @@ class ClinicalRecord(Protocol):
 
     def send_safety_plan(self, message_id: int, payload: contract.SafetyPlanUpdated) -> None: ...
 
+    def send_statement_of_care(self, message_id: int, payload: contract.StatementOfCareAgreed) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -140,6 +142,7 @@ HANDLERS: dict[str, str] = {
     contract.CONSENT_CHANGED: "send_consent",
     contract.KEY_WORKER_CHANGED: "send_key_worker",
     contract.SAFETY_PLAN_UPDATED: "send_safety_plan",
+    contract.STATEMENT_OF_CARE_AGREED: "send_statement_of_care",
     contract.RELATED_PERSON_UPDATED: "update_related_person",
 }
 

@@ -32,6 +32,7 @@ from tests.unit.record.conftest import (
     safety_plan_payload,
     session_payload,
 )
+from tests.unit.record.test_statement_of_care_resource import statement_of_care_payload
 
 PORTAL = Path(__file__).resolve().parents[3] / "portal"
 
@@ -101,6 +102,8 @@ def samples(nhs_number: str, carer_id: int) -> dict[str, list[tuple[str, dict[st
         contract.CONSENT_CHANGED: [(contract.CONSENT_CHANGED, consent_payload(carer_id, nhs_number, ["goals"]))],
         contract.KEY_WORKER_CHANGED: [(contract.KEY_WORKER_CHANGED, key_worker_payload(nhs_number))],
         contract.SAFETY_PLAN_UPDATED: [(contract.SAFETY_PLAN_UPDATED, safety_plan_payload(nhs_number))],
+        contract.STATEMENT_OF_CARE_AGREED: [(contract.STATEMENT_OF_CARE_AGREED,
+                                             statement_of_care_payload(nhs_number))],
     }
 
 

@@ -59,6 +59,7 @@ from portal.record import fhir_resources as fr
 from portal.record.fhir_record import FhirRecord
 from portal.record.worker import RunResult, SyncSettings, run
 from portal.services import care_plans, care_sessions, carers, goals, handover, measures, risk, safety_plans
+from portal.services import statement_of_care as statements
 from portal.services.demo import load_demo_data
 from portal.services.record_sync import pull_patient, staff_for_practitioner
 from tests.medplum_engine import MedplumFhirServer
@@ -239,6 +240,11 @@ def live_through_every_kind(people: Demo) -> Story:
     assert plan is not None
     safety_plans.save(sam.user, sam, {"people_and_places": "The library on a Tuesday."}, based_on_version=plan.version)
     safety_plans.mark_reviewed(tom.user, sam)
+    # Dr Bello, Sam's consultant in his care team, agrees a statement of care for a clinic letter (issue 15).
+    bello = db.session.scalars(select(StaffMember).filter_by(name="Dr Ade Bello")).one()
+    statement = statements.start(bello.user, sam, "clinic_letter")
+    statements.save_draft(bello.user, sam, statement, "Sam is sleeping better on the lower dose.")
+    statements.agree(bello.user, sam, statement)
     return Story(reqol=reqol, reqol_correction=correction, goal_id=goal.id)
 
 
@@ -314,6 +320,8 @@ def stored_as(kind: str, payload: dict[str, Any]) -> list[Identified]:
         return [Identified("CarePlan", "care-plan-version", str(payload["care_plan_version_id"]))]
     if kind == contract.SESSION_SUMMARY:
         return [Identified("DocumentReference", "session-summary", str(payload["session_id"]))]
+    if kind == contract.STATEMENT_OF_CARE_AGREED:
+        return [Identified("DocumentReference", "statement-of-care", str(payload["statement_id"]))]
     if kind == contract.RELATED_PERSON_UPDATED:
         return [Identified("RelatedPerson", "carer-link", f"{payload['carer_id']}-{nhs}")]
     if kind == contract.CONSENT_CHANGED:
@@ -414,6 +422,10 @@ def test_every_kind_is_delivered_stored_under_the_portals_identifiers_and_valid_
     [safety_plan] = find(fhir, Identified("CarePlan", "safety-plan", sam))
     assert safety_plan["title"] == "Safety plan, version 2"
     assert any(a["detail"]["code"]["coding"][0]["code"] == "people_and_places" for a in safety_plan["activity"])
+    [statement] = [d for d in search(fhir, "DocumentReference")  # issue 15: the statement of care
+                   if d.get("description", "").startswith("Statement of care")]
+    assert statement["author"][0]["display"] == "Dr Ade Bello" and statement["masterIdentifier"]["value"].endswith("-v1")
+    assert statement["subject"]["reference"].startswith("Patient/")
 
     # 2. Every stored resource is valid: Medplum's validateResource passed every write (the server refuses
     # anything else), and every reference in it resolves on the server.
