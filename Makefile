@@ -32,8 +32,16 @@ portal/static/vendor/.built: node_modules/.installed scripts/build_assets.py $(w
 	$(BIN)/python scripts/build_assets.py
 	touch $@
 
+# Each language's catalog compiled for use (git-ignored .mo files). Fuzzy entries are never used
+# (no --use-fuzzy): an unchecked guess must not reach a person. With no catalog, nothing to do.
+CATALOGS := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED_CATALOGS := $(CATALOGS:.po=.mo)
+
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(BIN)/.installed
+	$(BIN)/pybabel compile --statistics -l $* -i $< -o $@
+
 .PHONY: install
-install: $(BIN)/.installed portal/static/vendor/.built ## Install Python and front-end dependencies
+install: $(BIN)/.installed portal/static/vendor/.built $(COMPILED_CATALOGS) ## Install Python and front-end dependencies, compile the catalogs
 
 .PHONY: db-upgrade
 db-upgrade: install ## Apply database migrations
@@ -98,13 +106,17 @@ bench: install ## Print the benchmark figures
 translations-extract: install ## Update translations/messages.pot from the code and templates
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 
+# --no-fuzzy-matching: a new or changed message arrives empty (and tests/test_catalogs.py fails until
+# it is translated), never as a silent fuzzy guess; --ignore-obsolete: removed messages are dropped.
 .PHONY: translations-update
 translations-update: translations-extract ## Update every language's .po file from messages.pot
-	$(BIN)/pybabel update -i translations/messages.pot -d translations || true
+	@if [ -z "$(CATALOGS)" ]; then echo "No catalogs in translations/ yet (see README \"Languages\")."; else \
+	  $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i translations/messages.pot -d translations; fi
 
 .PHONY: translations-compile
-translations-compile: install ## Compile .po files for use
-	$(BIN)/pybabel compile -d translations || true
+translations-compile: install ## Compile .po files for use (make install does this too)
+	@if [ -z "$(CATALOGS)" ]; then echo "No catalogs in translations/ yet."; else \
+	  $(BIN)/pybabel compile --statistics -d translations; fi
 
 .PHONY: clean
 clean: ## Remove installed dependencies and built assets (keeps the database)
