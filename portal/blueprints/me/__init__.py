@@ -9,6 +9,7 @@ from portal.blueprints.me import (  # noqa: E402,F401
     information_views,
     reminder_views,
     safety_plan_views,
+    statement_of_care_views,
     views,
 )
 

@@ -17,6 +17,7 @@ from portal.blueprints.staff import (  # noqa: E402,F401
     report_views,
     risk_views,
     safety_plan_views,
+    statement_of_care_views,
     team_update_views,
     team_views,
     views,

@@ -29,6 +29,7 @@ READ = frozenset({
     "staff.care_plan_versions", "staff.care_plan_version", "staff.safety_plan", "staff.print_safety_plan",
     "staff.service_user_measures", "staff.measure_results", "staff.measure_support", "staff.check_measure",
     "staff.care_session", "staff.care_session_updates", "staff.session_summaries", "staff.service_user_timeline",
+    "staff.statements_of_care", "staff.statement_of_care_version", "staff.print_statement_of_care",
 })
 CO_WRITE = frozenset({
     "staff.new_goal", "staff.edit_goal", "staff.agree_goal", "staff.close_goal", "staff.rate_goal",
@@ -37,6 +38,7 @@ CO_WRITE = frozenset({
     "staff.start_session", "staff.end_session", "staff.add_session_action", "staff.review_session_action",
     "staff.pick_dialog_area", "staff.save_dialog_area", "staff.save_session_notes", "staff.assign_measure",
     "staff.defer_measure", "staff.answer_measure", "staff.start_session_measure", "staff.submit_measure",
+    "staff.new_statement_of_care", "staff.write_statement_of_care", "staff.review_statement_goal",
 })
 READING = frozenset({"GET", "HEAD"})
 
