@@ -56,7 +56,7 @@ def answer_question(flow: Flow, user: User, person: ServiceUser, response: Measu
         return redirect_after_post(_next_step(flow, response, position))
     return render_template(
         "measures/question.html", flow=flow, form=form, person=person, response=response,
-        question=present.question(instrument, item, position),
+        question=present.question(instrument, item, position), in_english=present.shown_in_english(instrument),
     )
 
 
@@ -95,7 +95,7 @@ def check_answers(flow: Flow, person: ServiceUser, response: MeasureResponse) ->
     instrument = settings.instrument(response.instrument_id)
     return render_template(
         "measures/check.html", flow=flow, person=person, response=response,
-        summary=present.answer_summary(instrument, response),
+        summary=present.answer_summary(instrument, response), in_english=present.shown_in_english(instrument),
         missing=measures.first_unanswered(response),
     )
 
@@ -116,4 +116,5 @@ def results(flow: Flow, person: ServiceUser, response: MeasureResponse) -> str |
     return render_template(
         "measures/results.html", flow=flow, person=person, response=response,
         result=present.results(instrument, response, measures.history(person, response.instrument_id)),
+        in_english=present.shown_in_english(instrument),
     )

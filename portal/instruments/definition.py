@@ -385,3 +385,31 @@ def _item_differences(built_in: Item, replacement: Item) -> list[str]:
     if built_in.reverse != replacement.reverse:
         differences.append(f"{where} is scored the other way round (reverse={str(replacement.reverse).lower()})")
     return differences
+
+
+# Questionnaires in a person's language ----------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def content_languages(instrument_id: str, content_dir: str | None = None) -> frozenset[str]:
+    """The languages ``instrument_id`` has a content file in: English built in, and any translation
+    the trust dropped into its content folder (each checked at start-up by ``check_content_dir``:
+    a translation is only used when it stores and scores answers exactly as the English does)."""
+    languages = {BUILT_IN_LANGUAGE}
+    if content_dir:
+        for path in Path(content_dir).glob(f"{instrument_id}.*.json"):
+            match = _CONTENT_FILE.match(path.name)
+            if match and match["id"] == instrument_id:
+                languages.add(match["language"])
+    return frozenset(languages)
+
+
+def load_in_language(instrument_id: str, language: str, content_dir: str | Path | None = None) -> Instrument:
+    """The instrument in ``language`` when a checked translation exists for it, else in English.
+
+    Questionnaires must only be shown in validated translations (DOMAIN.md): the portal never
+    machine-translates an item. The page says why the questions are in English (``Instrument.language``)."""
+    folder = str(content_dir) if content_dir else None
+    if language in content_languages(instrument_id, folder):
+        return load_instrument(instrument_id, language, folder)
+    return load_instrument(instrument_id, BUILT_IN_LANGUAGE, folder)

@@ -32,6 +32,12 @@ class Question:
         return self.position - 1 if self.position > 1 else None
 
 
+def shown_in_english(instrument: Instrument) -> bool:
+    """Whether the questionnaire's own words are in English on a page in another language
+    (no checked translation): the page says why and marks them ``lang="en"``."""
+    return instrument.language != settings.person_language()
+
+
 def question(instrument: Instrument, item: Item, position: int) -> Question:
     return Question(position, len(measures.questions(instrument)), item, instrument)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import get_locale
 
 from portal.care_team_roles import CareTeamRole, roles_from
 from portal.instruments import gbo, reqol10, safety
-from portal.instruments.definition import Instrument, load_instrument
+from portal.instruments.definition import Instrument, load_in_language
 from portal.instruments.safety import RiskTiers, SafetyThresholds
 from portal.risk_rules import WorkingHours, working_hours_from
 from portal.risk_rules import working_days as risk_working_days
@@ -18,9 +19,17 @@ def reqol_licensed() -> bool:
     return bool(current_app.config["REQOL_LICENSED"])
 
 
-def instrument(instrument_id: str) -> Instrument:
+def instrument(instrument_id: str, language: str | None = None) -> Instrument:
+    """The questionnaire in ``language`` (default: the person's) if the trust has a checked
+    translation of it, else in English (``load_in_language``)."""
     content_dir = current_app.config.get("INSTRUMENT_CONTENT_DIR") or None
-    return load_instrument(instrument_id, "en", content_dir)
+    return load_in_language(instrument_id, language or person_language(), content_dir)
+
+
+def person_language() -> str:
+    """The language the page is in ("en" outside a request)."""
+    locale = get_locale()
+    return str(locale.language) if locale is not None else "en"
 
 
 def safety_thresholds() -> SafetyThresholds:
