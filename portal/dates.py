@@ -76,6 +76,8 @@ def format_when(
     locale = locale or person_locale()
     value = _local(value, zone)
     if style == "clock":
+        if not isinstance(value, time | datetime):
+            raise ValueError("A date has no time of day: use 'day'")
         return format_time(value, locale.time_formats["short"], locale=locale)
     if isinstance(value, time):
         raise ValueError(f"A time of day has no {style!r}: use 'clock'")
