@@ -53,7 +53,7 @@ SUBJECTS = ("own", "same_team", "other_team", "former", "discharged")
 FAMILY_NAMES = {"own": "Ownerby", "same_team": "Samestead", "other_team": "Otterwell", "former": "Formby",
                 "discharged": "Dischley"}
 GIVEN_NAMES = {"own": "Sam", "same_team": "Alex", "other_team": "Olly", "former": "Fran", "discharged": "Dee"}
-ALL_SCOPES = ("involvement", "goals", "care_plan", "safety_plan")
+ALL_SCOPES = ("involvement", "goals", "care_plan", "safety_plan", "questionnaire_results")
 
 
 def content_marker(subject: str) -> str:

@@ -4,6 +4,7 @@ from portal.models.audit import AuditEvent
 from portal.models.base import Base
 from portal.models.care_plans import CarePlan, CarePlanEntry, CarePlanVersion, Section, SupportKind
 from portal.models.care_team import CareTeamMember
+from portal.models.care_team_notes import CareTeamNote
 from portal.models.carers import CONTRIBUTION_PARTS, CarerConsent, CarerContribution
 from portal.models.external_identity import (
     ExternalIdentity,
@@ -90,6 +91,7 @@ __all__ = [
     "AuthorRole",
     "CarePlan",
     "CareTeamMember",
+    "CareTeamNote",
     "CarePlanEntry",
     "CarePlanVersion",
     "CareSession",

@@ -115,7 +115,7 @@ class RelatedPersonUpdated(TypedDict, total=False):
     confirmed_on: str | None
 
 
-ConsentScope = Literal["involvement", "goals", "care_plan", "safety_plan"]
+ConsentScope = Literal["involvement", "goals", "care_plan", "safety_plan", "questionnaire_results"]
 
 
 class ConsentChanged(TypedDict):
@@ -147,6 +147,25 @@ class SafetyPlanUpdated(TypedDict):
     steps: dict[str, str]  # step code (``SAFETY_PLAN_STEPS``) -> the person's own words, "" if not written
 
 
+class CareTeamParticipant(TypedDict):
+    staff_member_id: int  # the portal's own id: the record's identifier for staff without a registration
+    name: str
+    professional_registration: str  # may be empty (peer support workers, care navigators)
+    role: str  # a care-team role code (portal/care_team_roles.py), or "key_worker"
+    role_name: str
+    since: str
+
+
+class CareTeamChanged(TypedDict):
+    """The whole care team as it is now (``portal/services/care_team_record.py``): sent when a member is
+    added or removed and when the key worker changes; the newest message wins."""
+
+    nhs_number: str
+    changed_at: str
+    team_name: str
+    participants: list[CareTeamParticipant]  # the key worker first (if any), then each current member
+
+
 class StatementOfCareAgreed(TypedDict):
     """An agreed version of a statement of care (``portal/services/statement_of_care.py``), written by a
     registered member of the care team for a session or clinic letter; each version replaces the last."""
@@ -174,6 +193,7 @@ CONSENT_CHANGED = "consent.changed"
 KEY_WORKER_CHANGED = "key_worker.changed"
 SAFETY_PLAN_UPDATED = "safety_plan.updated"
 STATEMENT_OF_CARE_AGREED = "statement_of_care.agreed"
+CARE_TEAM_CHANGED = "care_team.changed"
 
 # Every kind the record knows. ``tests/unit/record/test_contract.py`` fails when the portal
 # enqueues a kind that is not here, or a kind here has no port method.
@@ -181,4 +201,5 @@ KINDS = (
     QUESTIONNAIRE_RESPONSE_SUBMITTED, FLAG_RAISED, FLAG_ACKNOWLEDGED, GOAL_CHANGED, CARE_PLAN_AGREED,
     SESSION_SUMMARY, RELATED_PERSON_UPDATED, CONSENT_CHANGED, KEY_WORKER_CHANGED, SAFETY_PLAN_UPDATED,
     STATEMENT_OF_CARE_AGREED,
+    CARE_TEAM_CHANGED,
 )

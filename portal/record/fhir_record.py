@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 import httpx
 
+from portal.record import care_team_resource as ctr
 from portal.record import carers, contract
 from portal.record import fhir_resources as fr
 from portal.record import statement_of_care_resource as soc
@@ -269,7 +270,9 @@ class FhirRecord:
         now = datetime.now(UTC)
         reference = f"Patient/{patient['id']}"
         candidates: list[tuple[datetime | None, Resource, str]] = []  # (since, member, team name)
-        for team in self._search("CareTeam", {"patient": reference}):
+        teams = self._search("CareTeam", {"patient": reference})
+        members = ctr.members_of(teams, now, self.systems, self._practitioner)
+        for team in teams:
             if team.get("status", "active") != "active" or not fr.is_current(team.get("period"), now):
                 continue
             for participant in team.get("participant", []):
@@ -284,11 +287,18 @@ class FhirRecord:
         if not candidates:
             candidates = [(fr.instant(e.get("period", {}).get("start")), e["careManager"], "")
                           for e in episodes if e.get("careManager")]
+        # The members only once the record holds the portal's own care team: a CareTeam of the record's
+        # that names just the key worker must not take everyone else out of the care team.
+        care_team_system = self.systems("care-team")
+        care_team = members if any(i.get("system") == care_team_system
+                                   for team in teams for i in team.get("identifier", [])) else None
         if not candidates:
-            return CareAllocation(pathway_name=pathway, under_care=under_care, discharged_on=discharged_on)
+            return CareAllocation(pathway_name=pathway, under_care=under_care, discharged_on=discharged_on,
+                                  care_team=care_team)
         since, member, team_name = max(candidates, key=lambda c: c[0] or datetime.min.replace(tzinfo=UTC))
         return CareAllocation(key_worker=self._practitioner(member), key_worker_since=since, team_name=team_name,
-                              pathway_name=pathway, under_care=under_care, discharged_on=discharged_on)
+                              pathway_name=pathway, under_care=under_care, discharged_on=discharged_on,
+                              care_team=care_team)
 
     def _practitioner(self, member: Resource, depth: int = 0) -> PractitionerDetails:
         """Who a reference names: a logical reference by identifier (as the portal writes it), or a
@@ -412,6 +422,10 @@ class FhirRecord:
         position = fr.safety_plan_position(plan, self.systems)
         self._write_unless_older(
             message_id, plan, lambda current: position <= fr.safety_plan_position(current, self.systems))
+
+    def send_care_team(self, message_id: int, payload: contract.CareTeamChanged) -> None:
+        team = fr.stamped(ctr.care_team(payload, self.systems), self.systems, message_id)
+        self._write_unless_older(message_id, team, self._older_message(message_id))
 
     def send_statement_of_care(self, message_id: int, payload: contract.StatementOfCareAgreed) -> None:
         """Each agreed version replaces the last in one DocumentReference; never an older over a newer."""

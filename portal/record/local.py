@@ -76,5 +76,8 @@ class LocalRecord:
     def send_statement_of_care(self, message_id: int, payload: contract.StatementOfCareAgreed) -> None:
         pass  # StatementOfCare and its versions are the record
 
+    def send_care_team(self, message_id: int, payload: contract.CareTeamChanged) -> None:
+        pass  # CareTeamMember rows are the record
+
     def close(self) -> None:
         pass

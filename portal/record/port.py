@@ -80,6 +80,16 @@ class PractitionerDetails:
 
 
 @dataclass(frozen=True)
+class CareTeamParticipantDetails:
+    """A care team member the record names (not the key worker), with the role it gives them: a
+    portal role code where the record uses one, else the role's words ("" if none)."""
+
+    practitioner: PractitionerDetails
+    role_code: str = ""
+    role_text: str = ""
+
+
+@dataclass(frozen=True)
 class CareAllocation:
     """Who the record says looks after a patient now: the named key worker (and since when), the team
     and the pathway. ``None`` or "" where the record does not say."""
@@ -92,6 +102,9 @@ class CareAllocation:
     # discharged, on ``discharged_on`` if the record says) or None (the record does not say).
     under_care: bool | None = None
     discharged_on: date | None = None
+    # The care team members besides the key worker, from the patient's active CareTeams; None where
+    # the record holds no care team the portal can read.
+    care_team: tuple[CareTeamParticipantDetails, ...] | None = None
 
 
 class ClinicalRecord(Protocol):
@@ -127,6 +140,8 @@ class ClinicalRecord(Protocol):
 
     def send_statement_of_care(self, message_id: int, payload: contract.StatementOfCareAgreed) -> None: ...
 
+    def send_care_team(self, message_id: int, payload: contract.CareTeamChanged) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -144,6 +159,7 @@ HANDLERS: dict[str, str] = {
     contract.SAFETY_PLAN_UPDATED: "send_safety_plan",
     contract.STATEMENT_OF_CARE_AGREED: "send_statement_of_care",
     contract.RELATED_PERSON_UPDATED: "update_related_person",
+    contract.CARE_TEAM_CHANGED: "send_care_team",
 }
 
 

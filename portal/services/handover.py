@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.models import AssignmentSource, KeyWorkerAssignment, Role, ServiceUser, StaffMember, User
 from portal.models.base import utcnow
 from portal.registrations import may_be_key_worker
-from portal.services import audit, outbox, people
+from portal.services import audit, care_team_record, outbox, people
 from portal.services.caseload import search_condition
 from portal.services.errors import NotAllowed, NotFound
 
@@ -147,6 +147,7 @@ def _change_key_worker(person: ServiceUser, key_worker: StaffMember, *, handover
     db.session.flush()
     if source is AssignmentSource.PORTAL:  # a change from the record must not echo back to it
         outbox.enqueue(person.id, KEY_WORKER_CHANGED, key_worker_message(person, key_worker, now))
+        care_team_record.send(person, now)  # the whole care team, with its new key worker
     audit.record(recorded_by.id if recorded_by else None, "key_worker_changed", "service_user", person.id)
     return assignment
 

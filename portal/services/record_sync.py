@@ -50,7 +50,7 @@ from portal.record import carers, contract, record_from_config
 from portal.record.port import CareAllocation, ClinicalRecord, PractitionerDetails, RecordError, RelatedPersonDetails
 from portal.record.worker import record_conflict, retry_dead_letter
 from portal.registrations import may_be_key_worker
-from portal.services import audit, discharge, handover, outbox, people, settings
+from portal.services import audit, care_team_record, discharge, handover, outbox, people, settings
 from portal.services.errors import NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,7 @@ def _pull_allocation(person: ServiceUser, allocation: CareAllocation, result: Pu
             elif staff.id != person.key_worker_id:
                 handover.record_from_clinical_record(person, staff, changed_at=allocation.key_worker_since)
                 result.key_worker_changed = True
+    problems.update(care_team_record.pull(person, allocation.care_team))
     if allocation.under_care is not None:
         result.discharge_changed = discharge.from_clinical_record(
             person, None if allocation.under_care else allocation.discharged_on or utcnow().date())

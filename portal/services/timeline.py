@@ -22,6 +22,7 @@ from portal.models import (
     CarerConsent,
     CarerContribution,
     CarerLink,
+    CareTeamNote,
     Goal,
     GoalRating,
     MeasureResponse,
@@ -87,7 +88,8 @@ def timeline(person: ServiceUser) -> list[Event]:
         .where(CarerLink.service_user_id == person.id)
         .options(joinedload(CarerConsent.link).joinedload(CarerLink.carer))
     ):
-        shared = [scope for scope in ("involvement", "goals", "care_plan", "safety_plan") if getattr(consent, scope)]
+        shared = [scope for scope in ("involvement", "goals", "care_plan", "safety_plan", "questionnaire_results")
+                  if getattr(consent, scope)]
         events.append(Event(consent.changed_at, "consent_changed", {
             "carer": consent.link.carer.name, "shared": shared, "in_person": consent.in_person}))
 
@@ -117,6 +119,10 @@ def timeline(person: ServiceUser) -> list[Event]:
             "handover_on": assignment.handover_on, "note": assignment.handover_note,
             "recorded_by": _name(assignment.recorded_by),
         }))
+
+    for note in session.scalars(select(CareTeamNote).where(CareTeamNote.service_user_id == person.id)
+                                .options(joinedload(CareTeamNote.staff_member))):
+        events.append(Event(note.written_at, "care_team_note", {"by": note.staff_member.name, "text": note.text}))
 
     if person.discharged_on is not None:  # earlier discharges and returns are in the audit trail
         events.append(Event(datetime.combine(person.discharged_on, time.min, UTC), "discharged", {}))

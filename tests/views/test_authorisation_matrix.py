@@ -55,7 +55,7 @@ from sqlalchemy import func, select
 from werkzeug.routing import Rule
 
 from portal.access import ACCESS_ATTRIBUTE, PUBLIC, SIGNED_IN
-from portal.blueprints.staff.care_team_access import CO_WRITE, READ
+from portal.blueprints.staff.care_team_access import CO_WRITE, NOTES, READ
 from portal.extensions import db, limiter
 from portal.models import AuditEvent, Base, Role
 from tests.authorisation_world import (
@@ -80,6 +80,9 @@ TEAM_SCOPE = {"staff.duty", "staff.flag", "staff.acknowledge_flag"}
 ADDRESSEE_SCOPE = {"staff.handover_note", "staff.confirm_handover_read"}
 # What a carer sent the team is theirs to read again, nobody else's: the world's message is Cora's.
 AUTHOR_SCOPE = {"carer.sent_contribution"}
+# Pages a carer opens only while the person shares that section with them (issue 15): the results
+# page is not there at all (404) for a carer Sam never gave, or took back, consent to see them.
+CONSENT_SCOPE = {"carer.shared_results"}
 
 TEAM = ("own", "same_team", "former", "discharged")  # the key worker's and team lead's team
 CARERS = ("carer_with_consent", "carer_without_consent", "carer_consent_withdrawn")
@@ -103,7 +106,7 @@ ANY, SIGN_IN, FORBIDDEN, NOT_FOUND, ALLOW = "anything but a 5xx", "sign-in", "40
 # A care team member (issue 15) on their person's page that stays with the key worker and team lead.
 NOT_FOR_MEMBERS = "403 (a care team member)"
 MEMBER = "care_team_member"  # Sam's consultant, registered: in his care team, not on any caseload
-MEMBER_PAGES = READ | CO_WRITE
+MEMBER_PAGES = READ | CO_WRITE | NOTES
 
 
 # The world, once per module ------------------------------------------------------------------------
@@ -154,7 +157,7 @@ def visible_subjects(matrix: Matrix, actor: str, endpoint: str) -> set[str]:
         return {"own"} if endpoint in MEMBER_PAGES or endpoint == "staff.home" else set()
     if role is Role.SERVICE_USER:
         return {matrix.world.own_subject[actor]}
-    if role is Role.CARER and endpoint in AUTHOR_SCOPE:
+    if role is Role.CARER and endpoint in AUTHOR_SCOPE | CONSENT_SCOPE:
         return {"own"} if actor == "carer_with_consent" else set()
     if role is Role.CARER:
         return {"own"}  # all three carers care for Sam; consent limits what they are shown, not the page

@@ -4,6 +4,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from portal.blueprints import coproduction  # noqa: E402
 from portal.blueprints.staff import (  # noqa: E402,F401
+    care_team_note_views,
     care_team_views,
     carers_views,
     caseload_views,

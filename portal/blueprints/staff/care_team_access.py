@@ -3,7 +3,8 @@
 ``people.service_user_for_staff`` lets a current care team member open the person at all (404 for
 anyone else). This decides the rest, for every staff page that names a service user, in one place:
 
-- pages that read the person's care (``READ``) open for every member;
+- pages that read the person's care (``READ``) open for every member, and so does adding a note for
+  the team (``NOTES``): "read and add notes" is what a member without a registration may do;
 - pages that change it (``CO_WRITE``: goals, care plan, safety plan, questionnaires, sessions) work
   when ``people.may_change`` says so: a member with a professional registration, while the trust
   lets registered members co-write (``CARE_TEAM_REGISTERED_MAY_CHANGE``);
@@ -40,6 +41,8 @@ CO_WRITE = frozenset({
     "staff.defer_measure", "staff.answer_measure", "staff.start_session_measure", "staff.submit_measure",
     "staff.new_statement_of_care", "staff.write_statement_of_care", "staff.review_statement_goal",
 })
+# What every member may do, whatever their registration (issue 15): add a note for the team.
+NOTES = frozenset({"staff.add_care_team_note"})
 READING = frozenset({"GET", "HEAD"})
 
 
@@ -60,6 +63,8 @@ def guard_care_team_members() -> None:
     if endpoint in READ and request.method in READING:
         return
     if endpoint in CO_WRITE and not g.read_only:
+        return
+    if endpoint in NOTES:
         return
     abort(403)
 

@@ -14,7 +14,9 @@ from portal.forms import messages
 from portal.forms.reminders import chosen_channel, send_invitation_choices
 from portal.models import GoalStatus, Role
 from portal.notify.rules import Channel
-from portal.services import accounts, care_team, discharge, goals, people, reminders
+from portal.services import accounts, care_team, care_team_notes, discharge, goals, people, reminders
+
+NOTES_SHOWN = 10  # the newest notes from the care team on the person's page; the timeline has them all
 
 
 @bp.get("/service-users/<int:service_user_id>")
@@ -26,7 +28,8 @@ def service_user(service_user_id: int) -> str:
                            can_record_discharge=discharge.recorded_in_portal(current_user), draft_goals=draft_goals,
                            care_team_size=len(care_team.current_members(person)),
                            on_caseload=people.is_key_worker_or_team_lead(current_user, person),
-                           may_change=people.may_change(current_user, person))
+                           may_change=people.may_change(current_user, person),
+                           notes=care_team_notes.notes_for(person, limit=NOTES_SHOWN))
 
 
 def _invitee_choices(person) -> list[SelectChoice]:  # type: ignore[no-untyped-def]

@@ -97,6 +97,20 @@ def key_worker_payload(nhs_number: str, name: str = "Priya Shah", changed_at: st
             "team_name": "North Leeds Community Mental Health Team", "changed_at": changed_at}
 
 
+def care_team_payload(nhs_number: str, changed_at: str = "2026-11-05T09:30:00+00:00",
+                      members: tuple[tuple[int, str, str, str], ...] = (
+                          (7, "Dr Ade Bello", "GMC 7123456", "consultant_psychiatrist"),
+                          (8, "Robin Clarke", "", "peer_support_worker"))) -> dict[str, Any]:
+    """Priya as key worker, then each (staff id, name, registration, role) as a member."""
+    participants = [{"staff_member_id": 3, "name": "Priya Shah", "professional_registration": "NMC 12A3456E",
+                     "role": "key_worker", "role_name": "Key worker", "since": "2026-11-04T09:30:00+00:00"}]
+    participants += [{"staff_member_id": staff_id, "name": name, "professional_registration": registration,
+                      "role": role, "role_name": role.replace("_", " ").capitalize(), "since": changed_at}
+                     for staff_id, name, registration, role in members]
+    return {"nhs_number": nhs_number, "changed_at": changed_at, "team_name": "North Leeds Community Mental Health Team",
+            "participants": participants}
+
+
 def safety_plan_payload(nhs_number: str, version: int = 1, reviewed_on: str | None = None,
                         **steps: str) -> dict[str, Any]:
     written = {"warning_signs": "I stop sleeping and stay in my room.", "cope_on_my_own": "Walk the dog",

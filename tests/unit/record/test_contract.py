@@ -24,6 +24,7 @@ from tests.fhir_server import FhirTestServer
 from tests.unit.record.conftest import (
     FAST,
     care_plan_payload,
+    care_team_payload,
     carer_payload,
     consent_payload,
     dialog_payload,
@@ -104,6 +105,7 @@ def samples(nhs_number: str, carer_id: int) -> dict[str, list[tuple[str, dict[st
         contract.SAFETY_PLAN_UPDATED: [(contract.SAFETY_PLAN_UPDATED, safety_plan_payload(nhs_number))],
         contract.STATEMENT_OF_CARE_AGREED: [(contract.STATEMENT_OF_CARE_AGREED,
                                              statement_of_care_payload(nhs_number))],
+        contract.CARE_TEAM_CHANGED: [(contract.CARE_TEAM_CHANGED, care_team_payload(nhs_number))],
     }
 
 

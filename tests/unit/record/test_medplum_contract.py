@@ -330,6 +330,8 @@ def stored_as(kind: str, payload: dict[str, Any]) -> list[Identified]:
         return [Identified("CareTeam", "key-worker-team", nhs)]
     if kind == contract.SAFETY_PLAN_UPDATED:
         return [Identified("CarePlan", "safety-plan", nhs)]
+    if kind == contract.CARE_TEAM_CHANGED:
+        return [Identified("CareTeam", "care-team", nhs)]
     raise AssertionError(f"{kind}: say here what it becomes in the record")
 
 
@@ -419,6 +421,10 @@ def test_every_kind_is_delivered_stored_under_the_portals_identifiers_and_valid_
     assert "07700900456" in [t["value"].replace(" ", "") for t in carer.get("telecom", [])], carer.get("telecom")
     [key_worker_team] = find(fhir, Identified("CareTeam", "key-worker-team", sam))
     assert [p["member"]["display"] for p in key_worker_team["participant"]] == ["Tom Okafor"]
+    [care_team] = find(fhir, Identified("CareTeam", "care-team", sam))  # issue 15: the whole care team
+    assert [(p["member"]["display"], p["role"][0]["coding"][0]["code"]) for p in care_team["participant"]] == [
+        ("Tom Okafor", "key-worker"), ("Dr Ade Bello", "consultant_psychiatrist"), ("Robin Clarke", "peer_support_worker")]
+    assert care_team["participant"][2]["member"]["identifier"]["system"].endswith("/staff-member")
     [safety_plan] = find(fhir, Identified("CarePlan", "safety-plan", sam))
     assert safety_plan["title"] == "Safety plan, version 2"
     assert any(a["detail"]["code"]["coding"][0]["code"] == "people_and_places" for a in safety_plan["activity"])
