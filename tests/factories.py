@@ -130,7 +130,8 @@ def create_consent(carer: Carer, service_user: ServiceUser, scopes: tuple[str, .
     assert by is not None
     decision = CarerConsent(
         carer_link_id=link_of(carer, service_user).id, recorded_by_id=by.id, recorded_by_role=by.role,
-        in_person=in_person, **{scope: scope in scopes for scope in ("involvement", "goals", "care_plan", "safety_plan")},
+        in_person=in_person, **{scope: scope in scopes for scope in ("involvement", "goals", "care_plan", "safety_plan",
+                                                                "questionnaire_results")},
         **values,
     )
     db.session.add(decision)

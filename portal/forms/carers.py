@@ -26,6 +26,7 @@ def consent_choices(first_name: str | None) -> list[SelectChoice]:
             "goals": _l("Your goals and how they are going"),
             "care_plan": _l("Your care plan"),
             "safety_plan": _l("Your safety plan"),
+            "questionnaire_results": _l("Your questionnaire results (DIALOG and ReQoL-10), in plain words"),
         }
     else:
         labels = {
@@ -33,6 +34,8 @@ def consent_choices(first_name: str | None) -> list[SelectChoice]:
             "goals": _l("%(name)s's goals and how they are going", name=first_name),
             "care_plan": _l("%(name)s's care plan", name=first_name),
             "safety_plan": _l("%(name)s's safety plan", name=first_name),
+            "questionnaire_results": _l("%(name)s's questionnaire results (DIALOG and ReQoL-10), in plain words",
+                                        name=first_name),
         }
     return [SelectChoice(scope.value, str(labels[scope.value])) for scope in SCOPES] + [
         SelectChoice(NOTHING, str(_l("Nothing")))

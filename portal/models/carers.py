@@ -37,6 +37,7 @@ class CarerConsent(Base):
     goals: Mapped[bool] = mapped_column(default=False)
     care_plan: Mapped[bool] = mapped_column(default=False)
     safety_plan: Mapped[bool] = mapped_column(default=False)
+    questionnaire_results: Mapped[bool] = mapped_column(default=False)  # DIALOG and ReQoL-10 (issue 15)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_by_role: Mapped[Role] = mapped_column(_role_enum())
     # Given in person to a member of staff, who recorded it (rather than chosen in the portal).

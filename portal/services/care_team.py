@@ -20,7 +20,7 @@ from portal.care_team_roles import OTHER, CareTeamRole
 from portal.extensions import db
 from portal.models import CareTeamMember, Role, ServiceUser, StaffMember, Team, User
 from portal.models.base import utcnow
-from portal.services import audit, people, settings
+from portal.services import audit, care_team_record, people, settings
 from portal.services.errors import NotAllowed, NotFound
 
 REASON_MAX = 500
@@ -123,6 +123,7 @@ def add_member(user: User, person: ServiceUser, staff_member_id: int, role: str,
     db.session.add(member)
     db.session.flush()
     audit.record(user.id, "care_team_member_added", "service_user", person.id)
+    care_team_record.send(person, now)
     db.session.commit()
     return member
 
@@ -150,6 +151,7 @@ def remove_member(user: User, person: ServiceUser, member_id: int, reason: str,
     member.removal_reason = _reason(reason)
     member.removed_at, member.removed_by_id = now or utcnow(), user.id
     audit.record(user.id, "care_team_member_removed", "service_user", person.id)
+    care_team_record.send(person, now)
     db.session.commit()
     return member
 

@@ -1,11 +1,12 @@
 """What a carer may see about the person they care for: the consent rules.
 
-The service user chooses, for each carer, any of four scopes (none of them means "nothing"):
+The service user chooses, for each carer, any of five scopes (none of them means "nothing"):
 
 - ``involvement``: that they are under the team, and who their key worker is (the portal shows no appointments)
 - ``goals``: their goals and how they are going
 - ``care_plan``: their agreed care plan
 - ``safety_plan``: their safety plan
+- ``questionnaire_results``: their latest DIALOG and ReQoL-10 results, in plain words (issue 15)
 
 The rules live here, at the data layer: carer pages get what they show only from
 ``shared_view()``, which loads a section only when the consent in force allows it. Consent is
@@ -27,7 +28,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Carer, CarerConsent, CarerLink, ServiceUser
-from portal.services import audit, care_plans, goals, safety_plans
+from portal.services import audit, care_plans, goals, measures, safety_plans
 from portal.services.errors import NotFound
 
 
@@ -36,6 +37,7 @@ class Scope(enum.StrEnum):
     GOALS = "goals"
     CARE_PLAN = "care_plan"
     SAFETY_PLAN = "safety_plan"
+    QUESTIONNAIRE_RESULTS = "questionnaire_results"
 
 
 SCOPES = tuple(Scope)  # in the order they are shown and sent
@@ -115,6 +117,7 @@ class SharedView:
     goals: Section | None
     care_plan: Section | None
     safety_plan: Section | None
+    questionnaire_results: Section | None = None
 
     @property
     def sees_nothing(self) -> bool:
@@ -143,6 +146,7 @@ def shared_view(carer: Carer, service_user_id: int, *, audit_view: bool = True) 
         goals=goals_for(scopes, person),
         care_plan=care_plan_for(scopes, person),
         safety_plan=safety_plan_for(scopes, person),
+        questionnaire_results=questionnaire_results_for(scopes, person),
     )
 
 
@@ -197,3 +201,23 @@ def safety_plan_for(scopes: frozenset[Scope], person: ServiceUser) -> Section | 
         return None
     plan = safety_plans.current(person)
     return Section(plan if safety_plans.has_content(plan) else None)
+
+
+@dataclass(frozen=True)
+class SharedResults:
+    """The latest DIALOG and ReQoL-10 a carer may see (each None if there is none yet)."""
+
+    dialog: Any
+    reqol10: Any
+
+
+def questionnaire_results_for(scopes: frozenset[Scope], person: ServiceUser) -> Section | None:
+    """The latest submitted DIALOG and ReQoL-10 responses; what the carer is shown of them is in plain
+    words only (``portal/presenters/carer_results.py``)."""
+    if Scope.QUESTIONNAIRE_RESULTS not in scopes:
+        return None
+    dialog, reqol10 = (next(reversed(measures.history(person, instrument)), None)
+                       for instrument in ("dialog", "reqol10"))
+    if dialog is None and reqol10 is None:
+        return Section(None)
+    return Section(SharedResults(dialog=dialog, reqol10=reqol10))

@@ -19,11 +19,11 @@ from portal.models import (
     OutboxMessage,
     Role,
 )
-from portal.services import accounts, care_plans, carers, consent, goals, safety_plans
+from portal.services import accounts, care_plans, carers, consent, goals, measures, safety_plans
 from portal.services.errors import NotAllowed, NotFound
 from tests import factories
 
-ALL = ("involvement", "goals", "care_plan", "safety_plan")
+ALL = ("involvement", "goals", "care_plan", "safety_plan", "questionnaire_results")
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
 
     def stand_in(name: str, result: object):  # type: ignore[no-untyped-def]
-        def load(person):  # type: ignore[no-untyped-def]
+        def load(person, *args):  # type: ignore[no-untyped-def]
             calls.append(name)
             return result
         return load
@@ -41,6 +41,7 @@ def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setattr(care_plans, "current_agreed", stand_in("care_plans", None))  # no agreed plan
     monkeypatch.setattr(safety_plans, "current", stand_in("safety_plans", "safety_plans content"))
     monkeypatch.setattr(safety_plans, "has_content", bool)
+    monkeypatch.setattr(measures, "history", stand_in("measures", []))  # once for DIALOG, once for ReQoL-10
     return calls
 
 
@@ -53,7 +54,8 @@ def _messages(kind: str) -> list[OutboxMessage]:
 def test_with_no_decision_a_carer_sees_nothing_and_nothing_is_loaded(app: Flask, carer, service_user, loaded) -> None:  # type: ignore[no-untyped-def]
     view = consent.shared_view(carer, service_user.id)
     assert view.sees_nothing
-    assert (view.involvement, view.goals, view.care_plan, view.safety_plan) == (None, None, None, None)
+    assert (view.involvement, view.goals, view.care_plan, view.safety_plan, view.questionnaire_results) == (
+        None, None, None, None, None)
     assert loaded == []
 
 
@@ -63,8 +65,8 @@ def test_each_scope_on_its_own_shows_only_that_section(app: Flask, carer, servic
     view = consent.shared_view(carer, service_user.id)
     shown = {name for name in ALL if getattr(view, name) is not None}
     assert shown == {scope}
-    assert loaded == ([] if scope == "involvement" else [{"goals": "goals", "care_plan": "care_plans",
-                                                          "safety_plan": "safety_plans"}[scope]])
+    assert loaded == {"involvement": [], "goals": ["goals"], "care_plan": ["care_plans"],
+                      "safety_plan": ["safety_plans"], "questionnaire_results": ["measures", "measures"]}[scope]
 
 
 def test_involvement_shows_the_team_and_key_worker(app: Flask, carer, service_user, key_worker, loaded) -> None:  # type: ignore[no-untyped-def]
@@ -79,7 +81,7 @@ def test_every_scope_shows_every_section(app: Flask, carer, service_user, loaded
     assert view.scopes == frozenset(consent.Scope)
     assert view.goals.content == "goals content"
     assert view.safety_plan.content == "safety_plans content"
-    assert sorted(loaded) == ["care_plans", "goals", "safety_plans"]
+    assert sorted(loaded) == ["care_plans", "goals", "measures", "measures", "safety_plans"]
 
 
 def test_the_latest_decision_wins_and_a_withdrawal_hides_everything_at_once(app: Flask, carer, service_user, loaded) -> None:  # type: ignore[no-untyped-def]

@@ -18,7 +18,9 @@ from portal.blueprints.carer.forms import PART_LABELS, AddPersonForm, Contributi
 from portal.forms import messages
 from portal.htmx import redirect_after_post
 from portal.models import CONTRIBUTION_PARTS, SAFETY_PLAN_STEPS, ContactMethod, Role
-from portal.services import accounts, carers, consent, once, people, risk
+from portal.presenters.carer_results import carer_results
+from portal.services import accounts, audit, carers, consent, once, people, risk
+from portal.services.errors import NotFound
 
 TEMPLATE_HELPERS = {"present": present, "part_labels": PART_LABELS, "parts": CONTRIBUTION_PARTS,
                     "safety_steps": SAFETY_PLAN_STEPS}
@@ -70,6 +72,21 @@ def cared_for_person(service_user_id: int) -> str:
         "carer/cared_for_person.html", view=view, others=people.cared_for(current_user),
         told=carers.contributions_by_carer(carer, service_user_id), **TEMPLATE_HELPERS,
     )
+
+
+@bp.get("/people/<int:service_user_id>/results")
+@roles(Role.CARER)
+def shared_results(service_user_id: int) -> str:
+    """The person's latest DIALOG and ReQoL-10 in plain words, only while they share their results."""
+    carer = people.own_carer(current_user)
+    view = consent.shared_view(carer, service_user_id, audit_view=False)  # NotFound if not theirs
+    if view.questionnaire_results is None:
+        raise NotFound  # not shared, or no longer: as if there were nothing here
+    audit.record_now(carer.user_id, "carer_viewed_results", "service_user", service_user_id)
+    content = view.questionnaire_results.content
+    results = carer_results(view.link.service_user, content.dialog if content else None,
+                            content.reqol10 if content else None)
+    return render_template("carer/results.html", view=view, results=results)
 
 
 @bp.route("/people/<int:service_user_id>/views", methods=["GET", "POST"])

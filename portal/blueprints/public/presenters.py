@@ -26,6 +26,7 @@ CARER_SCOPE_TEXT = {
     Scope.GOALS: _l("your goals and how they are going"),
     Scope.CARE_PLAN: _l("your agreed care plan"),
     Scope.SAFETY_PLAN: _l("your safety plan"),
+    Scope.QUESTIONNAIRE_RESULTS: _l("your questionnaire results, in plain words"),
 }
 
 # The Information Commissioner's Office, for complaints about how the trust uses information.

@@ -116,7 +116,7 @@ def test_an_unknown_practitioner_changes_nothing_and_the_team_lead_sees_a_proble
 def test_the_key_worker_the_portal_sent_coming_back_changes_nothing(app, fhir_server, record) -> None:
     team, lead, priya, tom, person = _team_in_record(fhir_server)
     handover.allocate(lead.user, person, tom.id, handover_on=date(2026, 11, 3), handover_note="Priya is moving")
-    assert run(record, FAST, once=True).delivered == 2
+    assert run(record, FAST, once=True).delivered == 4  # each allocation: the key worker, and the whole care team
     events = len(db.session.scalars(select(AuditEvent)).all())
 
     result = pull_patient(record, person)
