@@ -123,3 +123,27 @@ def by_group(groups: Mapping[int, str], series: Mapping[str, Mapping[int, Sequen
     for person_id, group in groups.items():
         members.setdefault(group, []).append(person_id)
     return {group: summarise(ids, changes, thresholds) for group, ids in sorted(members.items())}
+
+
+# Age bands for the dashboard's equality breakdown (issue 16): the bands of NHS England's
+# Community Mental Health Services dataset reports, widened to tens above 25 so that a team's
+# groups are rarely under 5. A person's age is taken on the last day of the period.
+AGE_BANDS = ("under_18", "18_25", "26_35", "36_45", "46_55", "56_65", "66_over")
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def age_band(born: date | None, on: date) -> str:
+    """The band code for someone born on ``born``, on the day ``on``; "unknown" without a date of birth."""
+    if born is None:
+        return "unknown"
+    age = age_on(born, on)
+    if age < 18:
+        return "under_18"
+    if age <= 25:
+        return "18_25"
+    if age >= 66:
+        return "66_over"
+    return AGE_BANDS[2 + (age - 26) // 10]

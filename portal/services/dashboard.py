@@ -31,6 +31,7 @@ from sqlalchemy import case, func, or_, select
 from portal import outcome_rules
 from portal.extensions import db
 from portal.models import (
+    CarePathway,
     CarePlan,
     CarePlanVersion,
     CareSession,
@@ -75,6 +76,8 @@ class Dashboard:
     deferred: dict[str, int]  # measure → deferrals recorded in the period
     outcomes: outcome_rules.Outcomes
     outcomes_by_key_worker: dict[str, outcome_rules.Outcomes]
+    outcomes_by_pathway: dict[str, outcome_rules.Outcomes]  # "" = no pathway recorded
+    outcomes_by_age_band: dict[str, outcome_rules.Outcomes]  # outcome_rules.AGE_BANDS codes, or "unknown"
     feedback: feedback.TeamFeedback
     no_activity: list[Person]
     no_activity_months: int
@@ -113,8 +116,10 @@ def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard
 
     rows = session.execute(
         select(ServiceUser.id, ServiceUser.given_name, ServiceUser.preferred_name, ServiceUser.family_name,
-               ServiceUser.key_worker_id, StaffMember.name)
-        .outerjoin(StaffMember, StaffMember.id == ServiceUser.key_worker_id).where(*counted)
+               ServiceUser.key_worker_id, StaffMember.name, ServiceUser.date_of_birth,
+               CarePathway.name.label("pathway"))
+        .outerjoin(StaffMember, StaffMember.id == ServiceUser.key_worker_id)
+        .outerjoin(CarePathway, CarePathway.id == ServiceUser.care_pathway_id).where(*counted)
     ).all()
     names = {row.id: f"{row.preferred_name or row.given_name} {row.family_name}" for row in rows}
     key_worker_of = {row.id: row.name for row in rows if row.name}
@@ -172,9 +177,12 @@ def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard
          if activity.get(su) is None or activity[su] <= quiet_since),
         key=lambda person: (person.last_activity_on or date.min, person.name))
 
-    overall, by_key_worker = outcomes.outcomes_for(in_team, list(names), start, end,
-                                                   {su: key_worker_of.get(su, "") for su in names})
-    by_key_worker.pop("", None)  # people without a key worker are counted in the team's figures only
+    overall, by = outcomes.outcomes_for(in_team, list(names), start, end, {
+        "key_worker": {su: key_worker_of.get(su, "") for su in names},
+        "pathway": {row.id: row.pathway or "" for row in rows},
+        "age_band": {row.id: outcome_rules.age_band(row.date_of_birth, end) for row in rows},
+    })
+    by["key_worker"].pop("", None)  # people without a key worker are counted in the team's figures only
 
     return Dashboard(
         team_id=team_id,
@@ -187,7 +195,9 @@ def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard
         safety_plan_overdue=sum(months_after(last, SAFETY_PLAN_REVIEW_MONTHS) <= today for last in safety.values()),
         no_safety_plan=len(names.keys() - safety.keys()),
         completed=completed, deferred=deferred,
-        outcomes=overall, outcomes_by_key_worker=by_key_worker,
+        outcomes=overall, outcomes_by_key_worker=by["key_worker"], outcomes_by_pathway=by["pathway"],
+        outcomes_by_age_band={band: by["age_band"][band] for band in (*outcome_rules.AGE_BANDS, "unknown")
+                              if band in by["age_band"]},
         feedback=feedback.team_feedback(team_id, start, end),
         no_activity=no_activity, no_activity_months=months,
     )

@@ -4,6 +4,7 @@ totals and GBO ratings, for a set of people, in three queries whatever their num
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -89,13 +90,19 @@ def series_for(people: Select[Any], end: date) -> dict[str, SeriesByPerson]:
 
 
 def outcomes_for(
-    people: Select[Any], person_ids: list[int], start: date, end: date, groups: dict[int, str] | None = None,
-) -> tuple[outcome_rules.Outcomes, dict[str, outcome_rules.Outcomes]]:
-    """The outcomes for everyone, and for each group (e.g. key worker) when ``groups`` is given."""
+    people: Select[Any], person_ids: list[int], start: date, end: date,
+    groupings: Mapping[str, Mapping[int, str]] | None = None,
+) -> tuple[outcome_rules.Outcomes, dict[str, dict[str, outcome_rules.Outcomes]]]:
+    """The outcomes for everyone, and for each group of each grouping (e.g. "key worker": person
+    id → their key worker's name), read once for all of them."""
     limits = thresholds()
     changes = outcome_rules.changes_by_person(series_for(people, end), start, end, min_days())
     everyone = outcome_rules.summarise(person_ids, changes, limits)
-    members: dict[str, list[int]] = {}
-    for person_id, group in (groups or {}).items():
-        members.setdefault(group, []).append(person_id)
-    return everyone, {group: outcome_rules.summarise(ids, changes, limits) for group, ids in sorted(members.items())}
+    grouped: dict[str, dict[str, outcome_rules.Outcomes]] = {}
+    for grouping, groups in (groupings or {}).items():
+        members: dict[str, list[int]] = {}
+        for person_id, group in groups.items():
+            members.setdefault(group, []).append(person_id)
+        grouped[grouping] = {group: outcome_rules.summarise(ids, changes, limits)
+                             for group, ids in sorted(members.items())}
+    return everyone, grouped

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from portal import outcome_rules
 from portal.outcome_rules import by_group, change, outcomes, paired
 
 TODAY: date
@@ -95,3 +96,25 @@ def test_a_threshold_must_be_positive(threshold: int) -> None:
     series = {"gbo": {1: [[(ago(90), 2), (ago(1), 5)]]}}
     with pytest.raises(ValueError, match="above 0"):
         outcomes([1], series, START, END, {**THRESHOLDS, "gbo": threshold}, 28)
+
+
+@pytest.mark.parametrize(("born", "band"), [
+    ((2008, 12, 2), "under_18"),  # 17 on the day before their 18th birthday
+    ((2008, 12, 1), "18_25"),  # 18 on the day
+    ((2000, 12, 2), "18_25"),  # 25
+    ((2000, 12, 1), "26_35"),  # 26
+    ((1990, 12, 1), "36_45"),
+    ((1981, 12, 2), "36_45"),  # 44, nearly 45
+    ((1980, 12, 1), "46_55"),
+    ((1970, 12, 1), "56_65"),
+    ((1960, 12, 2), "56_65"),  # 65
+    ((1960, 12, 1), "66_over"),
+])
+def test_age_bands_on_a_given_day(born: tuple[int, int, int], band: str) -> None:
+    assert outcome_rules.age_band(date(*born), date(2026, 12, 1)) == band
+
+
+def test_a_leap_day_birthday_counts_from_the_first_of_march() -> None:
+    assert outcome_rules.age_on(date(2000, 2, 29), date(2026, 2, 28)) == 25
+    assert outcome_rules.age_on(date(2000, 2, 29), date(2026, 3, 1)) == 26
+    assert outcome_rules.age_band(None, date(2026, 12, 1)) == "unknown"

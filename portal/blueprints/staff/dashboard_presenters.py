@@ -96,3 +96,67 @@ def theme_labels() -> dict[str, str]:
     return {"listening": _("Being listened to"), "waiting": _("Waiting"), "contact": _("Getting in touch"),
             "staff": _("Staff"), "appointments": _("Appointments and sessions"), "medication": _("Medication"),
             "information": _("Information and explanations")}
+
+
+def age_band_labels() -> dict[str, str]:
+    return {"under_18": _("Under 18"), "18_25": _("18 to 25"), "26_35": _("26 to 35"), "36_45": _("36 to 45"),
+            "46_55": _("46 to 55"), "56_65": _("56 to 65"), "66_over": _("66 and over"), "unknown": _("Not known")}
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One group of people in a breakdown: how many, how many paired, and for each measure how many
+    of the paired improved reliably. With ``small_hidden`` (equality groups), a count from 1 to 4 is
+    None, shown as "Fewer than 5", so a small group cannot be picked out."""
+
+    label: str
+    people: int | None
+    paired: int | None
+    improved: dict[str, tuple[int | None, int | None]]  # measure → (improved, paired)
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    id: str
+    caption: str
+    heading: str
+    rows: list[BreakdownRow]
+
+
+def _row(label: str, result: outcome_rules.Outcomes, small_hidden: bool) -> BreakdownRow:
+    def shown(count: int) -> int | None:
+        return feedback_rules.suppressed(count) if small_hidden else count
+
+    return BreakdownRow(label, shown(result.people), shown(result.paired_any), {
+        measure: (shown(outcome.changes[outcome_rules.IMPROVEMENT]), shown(outcome.paired))
+        for measure, outcome in result.measures.items()})
+
+
+def breakdowns(board: Dashboard, beyond_team: bool = False) -> list[Breakdown]:
+    """Outcomes by key worker, pathway and age band, in that order; empty groupings are left out.
+    Age bands always hide counts from 1 to 4; with ``beyond_team`` (the CSV) every grouping does."""
+    bands = age_band_labels()
+    found = [
+        Breakdown("dashboard-by-key-worker", _("Paired measures by key worker"), _("Key worker"),
+                  [_row(name, result, beyond_team) for name, result in board.outcomes_by_key_worker.items()]),
+        Breakdown("dashboard-by-pathway", _("Paired measures by pathway"), _("Pathway"),
+                  [_row(name or _("No pathway recorded"), result, beyond_team)
+                   for name, result in board.outcomes_by_pathway.items()]),
+        Breakdown("dashboard-by-age-band", _("Paired measures by age band (counts under 5 not shown)"), _("Age"),
+                  [_row(bands[band], result, True) for band, result in board.outcomes_by_age_band.items()]),
+    ]
+    return [breakdown for breakdown in found if breakdown.rows]
+
+
+
+def breakdown_csv_rows(board: Dashboard) -> list[tuple[str, int | None, int | None]]:
+    """The breakdowns as CSV rows (what, count, out of), every count from 1 to 4 left out."""
+    rows: list[tuple[str, int | None, int | None]] = []
+    for breakdown in breakdowns(board, beyond_team=True):
+        for row in breakdown.rows:
+            label = f"{breakdown.heading}: {row.label}"
+            rows.append((f"{label}: {_('Paired')}", row.paired, row.people))
+            for measure, (improved, paired) in row.improved.items():
+                rows.append((f"{label}: {_('%(measure)s: improved of paired', measure=MEASURE_NAMES[measure])}",
+                             improved, paired))
+    return rows

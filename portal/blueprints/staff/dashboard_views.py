@@ -42,7 +42,7 @@ def team_dashboard() -> str:
         change_charts={m: presenter.change_chart(board, m) for m in board.outcomes.measures},
         feedback_chart=presenter.feedback_chart(board), change_labels=presenter.change_labels(),
         theme_labels=presenter.theme_labels(), measure_names=presenter.MEASURE_NAMES,
-        thresholds=outcomes.thresholds(), min_days=outcomes.min_days(),
+        thresholds=outcomes.thresholds(), min_days=outcomes.min_days(), breakdowns=presenter.breakdowns(board),
     )
 
 
@@ -51,7 +51,7 @@ def team_dashboard() -> str:
 def team_dashboard_csv() -> Response:
     board = _dashboard()[1]
     rows = [(figure.label, figure.shown_count(beyond_team=True), figure.out_of)
-            for figure in presenter.figures(board)]
+            for figure in presenter.figures(board)] + presenter.breakdown_csv_rows(board)
     body = dashboard.to_csv([(_("Team"), board.team_name, None), (_("From"), board.start.isoformat(), None),
                              (_("To"), board.end.isoformat(), None), *rows],
                             [_("Measure"), _("Count (fewer than 5 left out)"), _("Out of")])

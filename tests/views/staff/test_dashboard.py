@@ -17,6 +17,7 @@ By hand, for the 12 months to today:
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -24,6 +25,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from portal import outcome_rules
 from portal.extensions import db
 from portal.models import Carer, Feedback, ServiceUser, StaffMember, User
 from portal.services import demo, feedback
@@ -65,6 +67,13 @@ def test_the_demo_teams_figures(demo_team: dict[str, Any]) -> None:
     assert (gbo.paired, gbo.share_paired(), gbo.changes["improvement"], gbo.share("improvement")) == (1, 50, 1, 100)
     assert board.outcomes.measures["dialog"].paired == board.outcomes.measures["reqol10"].paired == 0
     assert list(board.outcomes_by_key_worker) == ["Priya Shah"]
+    # pathway: both on "Community mental health"; Sam's goal is the one paired, and it improved
+    pathway = board.outcomes_by_pathway["Community mental health"]
+    assert list(board.outcomes_by_pathway) == ["Community mental health"]
+    assert (pathway.people, pathway.paired_any, pathway.measures["gbo"].changes["improvement"]) == (2, 1, 1)
+    # age band on the last day of the period: Sam born 14 May 1990, Alex 2 November 1985
+    bands = Counter([outcome_rules.age_band(date(1990, 5, 14), today), outcome_rules.age_band(date(1985, 11, 2), today)])
+    assert {band: result.people for band, result in board.outcomes_by_age_band.items()} == dict(bands)
     assert board.feedback.summary.total == 2 and board.feedback.summary.positive == 2
     assert board.feedback.went_well == ["Priya listened to me"]
     assert board.feedback.could_be_better == ["A call back sooner"]
@@ -90,6 +99,12 @@ def test_helen_sees_the_dashboard_without_names_and_small_counts(client: Any, de
     for name in ("Samuel", "Taylor", "Jo "):
         assert name not in text.split("Feedback from service users and carers")[1].split("No activity")[0]
     assert page.select_one("#feedback-contact-requests") is None
+    # breakdowns: the pathway's counts are shown; age bands under 5 people are not
+    pathway_row = [td.text.strip() for td in page.select("#dashboard-by-pathway tbody td")]
+    assert pathway_row[:2] == ["People 2", "Paired 1"] and pathway_row[-1].endswith("1 of 1")
+    for row in page.select("#dashboard-by-age-band tbody tr"):
+        assert all(td.text.strip().endswith("Fewer than 5") or td.text.strip().endswith(" 0")
+                   for td in row.select("td")), row.text
     svg = page.select("svg")
     assert len(svg) >= 4  # paired, three kinds of change (each with its table)
 
@@ -100,6 +115,9 @@ def test_the_csv_leaves_out_counts_under_5(client: Any, demo_team: dict[str, Any
     lines = response.get_data(as_text=True).splitlines()
     assert "No key worker,,2" in lines  # 1 of 2: left out
     assert "Friends and Family Test answers,," in lines
+    assert "Pathway: Community mental health: Paired,," in lines  # 1 of 2: both left out
+    assert "Pathway: Community mental health: GBO: improved of paired,," in lines
+    assert "Pathway: Community mental health: DIALOG: improved of paired,0,0" in lines
     assert not any("Alex" in line or "Sam" in line for line in lines)
 
 
