@@ -45,6 +45,7 @@ from portal.models import (
 )
 from portal.notify.tokens import make_stop_token
 from portal.services import care_plans, care_sessions, care_team, carers, discharge, handover, measures, settings
+from portal.services import statement_of_care as statements
 from portal.services.reminders import SERVICE_USER
 from tests import factories
 from tests import workspace_factories as wf
@@ -78,7 +79,7 @@ RECORD_ARGUMENTS: dict[str, Callable[[World, str], list[Any]]] = {
     name: (lambda world, subject, name=name: world.ids[subject][name])
     for name in ("service_user_id", "goal_id", "entry_id", "session_id", "area_id", "response_id", "carer_id",
                  "contribution_id", "flag_id", "assignment_id", "conflict_id", "message_id", "token",
-                 "staff_member_id", "user_id", "check_id", "member_id")
+                 "staff_member_id", "user_id", "check_id", "member_id", "statement_id")
 }
 
 # Arguments that do not name anyone's record, so one value serves every case. Each is scoped by a
@@ -195,6 +196,10 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
     consultant = factories.create_staff(factories.create_team(), name=f"Consultant of {person.given_name}")
     member = care_team.add_member(staff_user, person, consultant.id, "consultant_psychiatrist", f"Review {marker}")
     consultants[person.id] = consultant
+    # A statement of care, agreed by the key worker (issue 15): version 1 (CONSTANT_ARGUMENTS "number").
+    statement = statements.start(staff_user, person, "session")
+    statements.save_draft(staff_user, person, statement, f"Statement {marker}")
+    statements.agree(staff_user, person, statement, today)
     assignments = [a.id for a in handover.history(person)]
     return {
         "service_user_id": [person.id],
@@ -214,4 +219,5 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
         "user_id": [person.user_id],  # their account (an administrator resets its second step)
         "check_id": [check.id],  # a first NHS login sign-in that did not match them
         "member_id": [member.id],  # a member of their care team
+        "statement_id": [statement.id],  # a statement of care about them, with version 1 agreed
     }

@@ -44,6 +44,7 @@ from portal.models import (
 )
 from portal.notify.tokens import make_stop_token
 from portal.services import care_sessions, care_team, measures, settings
+from portal.services import statement_of_care as statements
 from tests import factories
 from tests import workspace_factories as workspace
 
@@ -122,6 +123,7 @@ def build_world(role: str | None = None) -> World:
     response = measures.start_or_resume(person.user, person, "dialog")
     consultant = factories.create_staff(factories.create_team())
     member = care_team.add_member(key_worker.user, person, consultant.id, "consultant_psychiatrist", "Medicines")
+    statement = statements.start(key_worker.user, person, "clinic_letter")  # issue 15
     check = IdentityCheck(service_user_id=person.id, provider=IdentityProvider.NHS_LOGIN,
                           subject=f"nhs-login-{person.id}", birthdate_given=date(1980, 1, 1))
     db.session.add(check)
@@ -133,7 +135,7 @@ def build_world(role: str | None = None) -> World:
              "session_id": session.id, "area_id": area.id, "response_id": response.id, "position": 1,
              "contribution_id": contribution.id, "flag_id": flag.id, "conflict_id": conflict.id,
              "assignment_id": handover.id, "staff_member_id": key_worker.id, "message_id": dead.id,
-             "user_id": key_worker.user.id, "member_id": member.id, "check_id": check.id,
+             "user_id": key_worker.user.id, "member_id": member.id, "check_id": check.id, "statement_id": statement.id,
              "section": Section.I_WILL_DO.value, "step": "warning_signs", "instrument_id": "dialog",
              "token": make_stop_token(_secret_key(), "service_user", person.id)},
     )
