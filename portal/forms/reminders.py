@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, ValidationError
@@ -33,9 +34,10 @@ def quiet_from_value(value: str) -> QuietHours:
 def _clock(value: str) -> str:
     """'20:00' → '8pm', '07:30' → '7:30am' (the NHS.UK style for times)."""
     hours, minutes = (int(part) for part in value.split(":"))
-    suffix = "am" if hours < 12 else "pm"
     twelve = hours % 12 or 12
-    return f"{twelve}{suffix}" if minutes == 0 else f"{twelve}:{minutes:02d}{suffix}"
+    clock = f"{twelve}" if minutes == 0 else f"{twelve}:{minutes:02d}"
+    # the same messages as risk.time_text: "am" and "pm" are the person's language's
+    return gettext("%(clock)sam", clock=clock) if hours < 12 else gettext("%(clock)spm", clock=clock)
 
 
 def quiet_label(value: str) -> str:
