@@ -122,7 +122,9 @@ class Config:
     SAFETY_PLAN_ON_TRUSTED_DEVICE = False
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/London"
-    LANGUAGES = ("en",)
+    # The languages a person may choose (portal/languages.py names each in itself). A language
+    # whose catalog is not compiled yet still works: its pages show the English text.
+    LANGUAGES = ("en", "cy", "pl", "ar")
     WTF_CSRF_TIME_LIMIT = None
     # The clinical record (portal/record/, README "Clinical record"): "local" or "fhir".
     RECORD_ADAPTER = "local"

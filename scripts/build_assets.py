@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import brotli
+from mirror_css import mirror
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
@@ -49,7 +50,8 @@ STATIC = ROOT / "portal" / "static"
 DIST = STATIC / "dist"
 MANIFEST = DIST / "manifest.json"
 ASSET_DIR = "vendor/nhsuk/assets"
-VENDOR_FILES = ("vendor/nhsuk/nhsuk-frontend.min.css", "vendor/nhsuk/nhsuk-frontend.min.js", "vendor/htmx.min.js")
+VENDOR_FILES = ("vendor/nhsuk/nhsuk-frontend.min.css", "vendor/nhsuk/nhsuk-frontend.rtl.min.css",
+                "vendor/nhsuk/nhsuk-frontend.min.js", "vendor/htmx.min.js")
 
 
 def linked_files() -> list[str]:
@@ -142,6 +144,8 @@ def main() -> int:
     target.mkdir(parents=True)
     css = (nhsuk / "nhsuk-frontend.min.css").read_text(encoding="utf-8")
     (target / "nhsuk-frontend.min.css").write_text(rewrite_css(css), encoding="utf-8")
+    # Right-to-left pages (Arabic) link a mirrored copy instead (scripts/mirror_css.py).
+    (target / "nhsuk-frontend.rtl.min.css").write_text(mirror(rewrite_css(css)), encoding="utf-8")
     js = (nhsuk / "nhsuk-frontend.min.js").read_text(encoding="utf-8")
     js = re.sub(r"//# sourceMappingURL=\S+\s*$", "", js)
     (target / "nhsuk-frontend.min.js").write_text(js, encoding="utf-8")

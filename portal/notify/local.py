@@ -23,7 +23,7 @@ class LocalNotifier:
 
     def send(self, message: Message) -> Accepted:
         local = LocalMessage(channel=message.channel.value, to=message.to, reference=message.reference,
-                             body=render(message.channel, message.personalisation, message.kind))
+                             body=render(message.channel, message.personalisation, message.kind, message.locale))
         self.session.add(local)
         self.session.flush()
         return Accepted(provider_id=f"local-{local.id}", status=DeliveryStatus.DELIVERED)

@@ -31,6 +31,7 @@ class Message:
     reference: str  # our notification id: never personal data
     unsubscribe_url: str  # for email clients' one-click unsubscribe
     kind: MessageKind = MessageKind.REMINDER  # which template
+    locale: str = "en"  # the recipient's language (their account's), never the sender's
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ _ACCOUNT_PHRASES: dict[str, Any] = {
     "signed_in": _l("signed in"),
     "signed_out": _l("signed out"),
     "password_changed": _l("changed your password"),
+    "language_changed": _l("changed the language of your account"),
     "second_factor_set_up": _l("set up a second check when signing in"),
     "second_factor_used": _l("signed in with a second check"),
     "recovery_code_used": _l("signed in with a backup code"),

@@ -83,7 +83,7 @@ def request_reset(email: str, notifier: Notifier, link_for: Callable[[str], str]
         try:
             notifier.send(Message(channel=channel, to=to, personalisation={"link": link},
                                   reference=f"password-reset-{reset.id}", unsubscribe_url="",
-                                  kind=MessageKind.PASSWORD_RESET))
+                                  kind=MessageKind.PASSWORD_RESET, locale=user.locale))
         except SendError as error:
             log.warning("password reset %s not sent by %s: %s", reset.id, channel.value, error.reason)
     db.session.commit()

@@ -198,6 +198,14 @@ def _is_own(user: User, person: ServiceUser | Carer) -> bool:
     return own is not None and own.id == person.id
 
 
+def language_of(person: Person) -> str:
+    """The language a person's messages are written in: their account's choice, else English (a
+    person invited but not yet signed up has no account, so no choice yet)."""
+    row = person.load()
+    account = db.session.get(User, row.user_id) if row is not None and row.user_id else None
+    return account.locale if account is not None and account.locale else "en"
+
+
 def stop_link(person: Person) -> str:
     token = make_stop_token(current_app.config["SECRET_KEY"], person.kind, person.id)
     return f"{current_app.config['PUBLIC_BASE_URL']}{_path('public.stop_reminders', token=token)}"
@@ -688,7 +696,7 @@ def _send(notifier: Notifier, row: ReminderNotification, person: Person, to: str
           attempts: int, now: datetime, settings: ReminderSettings, quiet: QuietHours) -> tuple[str, dict[str, Any]]:
     stop = stop_link(person)
     message = Message(channel=row.channel, to=to, personalisation={"link": link, "stop_link": stop},
-                      reference=f"reminder-{row.id}", unsubscribe_url=stop, kind=kind)
+                      reference=f"reminder-{row.id}", unsubscribe_url=stop, kind=kind, locale=language_of(person))
     try:
         accepted = notifier.send(message)
     except TemporaryFailure as error:

@@ -443,8 +443,10 @@ def _path(endpoint: str, **values: Any) -> str:
 
 def _send(notifier: Notifier, row: StaffNotification, channel: Channel, to: str, attempts: int,
           now: datetime) -> tuple[str, dict[str, Any]]:
+    account = row.staff_member.user
     message = Message(channel=channel, to=to, personalisation={"link": _link(row)},
-                      reference=f"staff-{row.id}", unsubscribe_url="", kind=MessageKind.STAFF_ATTENTION)
+                      reference=f"staff-{row.id}", unsubscribe_url="", kind=MessageKind.STAFF_ATTENTION,
+                      locale=account.locale if account is not None else "en")
     reminder_settings = _reminder_settings()
     try:
         accepted = notifier.send(message)
