@@ -173,12 +173,15 @@ def user_words(user: User) -> list[str]:
     return personal_words(user.email, user.display_name)
 
 
-def accept_invitation(email: str, code: str, password: str, now: datetime | None = None) -> User:
+def accept_invitation(email: str, code: str, password: str, now: datetime | None = None,
+                      locale: str = "en") -> User:
+    """``locale``: the language the person was reading when they signed up, kept on their account."""
     now = now or utcnow()
     invitation = usable_invitation(code, email, now)
     if find_user_by_email(email) is not None:
         raise InvitationProblem
-    user = User(email=invitation.email, password_hash=hash_password(password), role=invitation.role)
+    user = User(email=invitation.email, password_hash=hash_password(password), role=invitation.role,
+                locale=locale)
     db.session.add(user)
     db.session.flush()
     attach_person(invitation, user)

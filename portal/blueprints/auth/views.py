@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app, flash, jsonify, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -107,7 +108,8 @@ def accept_invitation() -> str | Response | tuple[str, int]:
         if refusal is not None:
             return guessing.too_many(refusal, "invitation_code")
         try:
-            user = accounts.accept_invitation(form.email.data, form.code.data, form.new_password.data)
+            user = accounts.accept_invitation(form.email.data, form.code.data, form.new_password.data,
+                                              locale=str(get_locale()))
         except accounts.InvitationProblem:
             guessing.failed("invitation_code", form.email.data)
             form.code.errors = [str(messages.CODE_NOT_RIGHT)]

@@ -133,3 +133,25 @@ def test_choosing_needs_the_csrf_token(client: FlaskClient, app: Flask) -> None:
         app.config["WTF_CSRF_ENABLED"] = False
     assert response.status_code == 400
     assert client.get_cookie(COOKIE) is None
+
+
+def test_a_new_account_keeps_the_language_chosen_before_signing_up(
+        client: FlaskClient, key_worker: Any) -> None:
+    """Rae read the invitation page in Polish: her new account says Polish, so her pages after
+    signing up and her messages are too (the account's choice comes before the cookie)."""
+    from portal.models import Role
+    from portal.services import accounts
+    from tests import factories
+
+    person = factories.create_service_user(key_worker=key_worker, with_account=False, given_name="Rae")
+    created = accounts.create_invitation(key_worker.user, "rae@example.test", Role.SERVICE_USER,
+                                         service_user_id=person.id)
+    db.session.commit()
+    client.post("/language", data={"language": "pl", "next": "/invitation"})
+    response = client.post("/invitation", data={
+        "email": "rae@example.test", "code": created.code, "new_password": "my new password",
+        "confirm_password": "my new password"})
+    assert response.status_code == 303
+    db.session.refresh(person)
+    assert person.user is not None and person.user.locale == "pl"
+    assert html_tag(client, "/get-help") == ("pl", "ltr")
