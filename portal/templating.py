@@ -11,6 +11,7 @@ from portal.dates import register_filters as register_date_filters
 from portal.forms.once import token_input
 from portal.forms.validators import format_nhs_number
 from portal.phone_links import call_links
+from portal.presenters import equality
 from portal.render_cache import init_render_cache
 
 
@@ -44,6 +45,8 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["form_token_input"] = token_input
     app.jinja_env.filters["nhs_number"] = format_nhs_number
+    app.jinja_env.filters["gender_words"] = equality.gender_words
+    app.jinja_env.filters["ethnic_group_words"] = equality.ethnic_group_words
     register_date_filters(app.jinja_env.filters)
     init_render_cache(app)
     app.jinja_env.filters["call_links"] = call_links

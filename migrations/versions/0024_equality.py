@@ -1,12 +1,12 @@
-"""performance (issue 18): reserved
+"""equality breakdown (issue 16): a service user's gender and ethnic category, as the clinical record gives them
 
 Revision ID: 0024
 Revises: 0023
-Create Date: 2026-12-06 22:05:00.000000
+Create Date: 2026-12-06 22:30:00.000000
 
 """
-# A placeholder in the chain, kept so that work done in parallel can each add its own migration
-# without clashing; it changes nothing until that work fills it in.
+from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -17,8 +17,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("service_user", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("gender", sa.String(length=20), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("ethnic_category", sa.String(length=4), server_default="", nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("service_user", schema=None) as batch_op:
+        batch_op.drop_column("ethnic_category")
+        batch_op.drop_column("gender")

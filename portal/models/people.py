@@ -142,6 +142,10 @@ class ServiceUser(Base):
     email: Mapped[str] = mapped_column(String(254), default="")
     address: Mapped[str] = mapped_column(String(400), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
+    # From the clinical record only (FHIR Patient.gender and the UK Core ethnic category), for the
+    # dashboard's equality breakdown, never shown per person there: "" where the record has none.
+    gender: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    ethnic_category: Mapped[str] = mapped_column(String(4), default="", server_default="")
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
     care_pathway_id: Mapped[int | None] = mapped_column(ForeignKey("care_pathway.id"))
     key_worker_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"), index=True)

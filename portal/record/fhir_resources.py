@@ -741,8 +741,27 @@ def related_person(payload: Mapping[str, Any], systems: Systems, base: Resource 
     return validate(resource)
 
 
+ETHNIC_CATEGORY_EXTENSION = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-EthnicCategory"
+ETHNIC_CATEGORY_SYSTEMS = ("https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategory",
+                           "https://fhir.nhs.uk/CodeSystem/UKCore-EthnicCategory")
+GENDERS = ("male", "female", "other", "unknown")
+
+
+def ethnic_category(resource: Resource) -> str:
+    """The NHS Data Dictionary ethnic category code in a Patient's UK Core extension, or ""."""
+    for extension in resource.get("extension", []):
+        if extension.get("url") != ETHNIC_CATEGORY_EXTENSION:
+            continue
+        for coding in (extension.get("valueCodeableConcept") or {}).get("coding", []):
+            code = str(coding.get("code", "")).strip().upper()
+            if coding.get("system") in ETHNIC_CATEGORY_SYSTEMS and 0 < len(code) <= 4:
+                return code
+    return ""
+
+
 def patient_details(resource: Resource) -> dict[str, str]:
-    """Demographics from a Patient: official name, birth date, home phone, email, home address."""
+    """Demographics from a Patient: official name, birth date, home phone, email, home address,
+    gender and ethnic category."""
     name = next((n for n in resource.get("name", []) if n.get("use") == "official"),
                 (resource.get("name") or [{}])[0])
     address = next((a for a in resource.get("address", []) if a.get("use") == "home"),
@@ -756,4 +775,6 @@ def patient_details(resource: Resource) -> dict[str, str]:
         "email": next((t["value"] for t in telecom if t.get("system") == "email"), ""),
         "address": ", ".join(address.get("line", [])),
         "postcode": address.get("postalCode", ""),
+        "gender": resource.get("gender", "") if resource.get("gender") in GENDERS else "",
+        "ethnic_category": ethnic_category(resource),
     }

@@ -44,6 +44,8 @@ class PatientDetails:
     email: str = ""
     address: str = ""
     postcode: str = ""
+    gender: str = ""  # FHIR administrative gender: male, female, other, unknown
+    ethnic_category: str = ""  # NHS Data Dictionary ethnic category code (A to Z, or 99)
     version: str = ""
 
 

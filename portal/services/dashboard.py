@@ -78,6 +78,8 @@ class Dashboard:
     outcomes_by_key_worker: dict[str, outcome_rules.Outcomes]
     outcomes_by_pathway: dict[str, outcome_rules.Outcomes]  # "" = no pathway recorded
     outcomes_by_age_band: dict[str, outcome_rules.Outcomes]  # outcome_rules.AGE_BANDS codes, or "unknown"
+    outcomes_by_gender: dict[str, outcome_rules.Outcomes]  # outcome_rules.GENDERS
+    outcomes_by_ethnic_group: dict[str, outcome_rules.Outcomes]  # outcome_rules.ETHNIC_GROUPS
     feedback: feedback.TeamFeedback
     no_activity: list[Person]
     no_activity_months: int
@@ -105,6 +107,10 @@ def latest_activity(*sources: Mapping[int, date | None]) -> dict[int, date]:
     return latest
 
 
+def _in_order(groups: dict[str, outcome_rules.Outcomes], order: tuple[str, ...]) -> dict[str, outcome_rules.Outcomes]:
+    return {group: groups[group] for group in order if group in groups}
+
+
 def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard:
     """The dashboard for the signed-in team lead's team."""
     team_id = people.staff_member_of(user).team_id
@@ -116,8 +122,8 @@ def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard
 
     rows = session.execute(
         select(ServiceUser.id, ServiceUser.given_name, ServiceUser.preferred_name, ServiceUser.family_name,
-               ServiceUser.key_worker_id, StaffMember.name, ServiceUser.date_of_birth,
-               CarePathway.name.label("pathway"))
+               ServiceUser.key_worker_id, StaffMember.name, ServiceUser.date_of_birth, ServiceUser.gender,
+               ServiceUser.ethnic_category, CarePathway.name.label("pathway"))
         .outerjoin(StaffMember, StaffMember.id == ServiceUser.key_worker_id)
         .outerjoin(CarePathway, CarePathway.id == ServiceUser.care_pathway_id).where(*counted)
     ).all()
@@ -181,6 +187,8 @@ def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard
         "key_worker": {su: key_worker_of.get(su, "") for su in names},
         "pathway": {row.id: row.pathway or "" for row in rows},
         "age_band": {row.id: outcome_rules.age_band(row.date_of_birth, end) for row in rows},
+        "gender": {row.id: outcome_rules.gender_group(row.gender) for row in rows},
+        "ethnic_group": {row.id: outcome_rules.ethnic_group(row.ethnic_category) for row in rows},
     })
     by["key_worker"].pop("", None)  # people without a key worker are counted in the team's figures only
 
@@ -196,8 +204,9 @@ def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard
         no_safety_plan=len(names.keys() - safety.keys()),
         completed=completed, deferred=deferred,
         outcomes=overall, outcomes_by_key_worker=by["key_worker"], outcomes_by_pathway=by["pathway"],
-        outcomes_by_age_band={band: by["age_band"][band] for band in (*outcome_rules.AGE_BANDS, "unknown")
-                              if band in by["age_band"]},
+        outcomes_by_age_band=_in_order(by["age_band"], (*outcome_rules.AGE_BANDS, "unknown")),
+        outcomes_by_gender=_in_order(by["gender"], outcome_rules.GENDERS),
+        outcomes_by_ethnic_group=_in_order(by["ethnic_group"], outcome_rules.ETHNIC_GROUPS),
         feedback=feedback.team_feedback(team_id, start, end),
         no_activity=no_activity, no_activity_months=months,
     )

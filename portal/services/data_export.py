@@ -154,6 +154,7 @@ def _profile(person: ServiceUser) -> dict[str, Any]:
         "preferred_name": person.preferred_name, "pronouns": person.pronouns,
         "date_of_birth": _when(person.date_of_birth), "nhs_number": person.nhs_number,
         "phone": person.phone, "email": person.email, "address": person.address, "postcode": person.postcode,
+        "gender": person.gender or None, "ethnic_category": person.ethnic_category or None,
         "team": person.team.name, "care_pathway": person.care_pathway.name if person.care_pathway else None,
         "key_worker": {"name": key_worker.name, "profession": key_worker.profession} if key_worker else None,
         "discharged_on": _when(person.discharged_on),

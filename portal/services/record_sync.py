@@ -54,7 +54,7 @@ from portal.services import audit, care_team_record, discharge, handover, outbox
 from portal.services.errors import NotAllowed, NotFound
 
 log = logging.getLogger(__name__)
-DEMOGRAPHICS = ("given_name", "family_name", "phone", "email", "address", "postcode")
+DEMOGRAPHICS = ("given_name", "family_name", "phone", "email", "address", "postcode", "gender", "ethnic_category")
 
 
 @dataclass

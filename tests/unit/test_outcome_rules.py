@@ -118,3 +118,17 @@ def test_a_leap_day_birthday_counts_from_the_first_of_march() -> None:
     assert outcome_rules.age_on(date(2000, 2, 29), date(2026, 2, 28)) == 25
     assert outcome_rules.age_on(date(2000, 2, 29), date(2026, 3, 1)) == 26
     assert outcome_rules.age_band(None, date(2026, 12, 1)) == "unknown"
+
+
+@pytest.mark.parametrize(("code", "group"), [
+    ("A", "white"), ("c", "white"), ("D", "mixed"), ("G", "mixed"), ("H", "asian"), ("L", "asian"), ("M", "black"),
+    ("P", "black"), ("R", "other"), ("S", "other"), ("Z", "not_stated"), ("99", "unknown"), ("", "unknown"),
+    ("Q", "unknown"),
+])
+def test_ethnic_categories_fall_in_their_broad_group(code: str, group: str) -> None:
+    assert outcome_rules.ethnic_group(code) == group
+
+
+def test_genders_the_record_does_not_give_are_not_known() -> None:
+    assert [outcome_rules.gender_group(g) for g in ("female", "male", "other", "unknown", "", "M")] == [
+        "female", "male", "other", "unknown", "unknown", "unknown"]

@@ -9,6 +9,7 @@ from flask_babel import ngettext
 
 from portal import charts, feedback_rules, outcome_rules
 from portal.forms.feedback import FFT_ANSWER_LABELS
+from portal.presenters.equality import ethnic_group_labels, gender_labels
 from portal.services.dashboard import MEASURES, Dashboard
 
 MEASURE_NAMES = {"dialog": "DIALOG", "reqol10": "ReQoL-10", "gbo": "GBO"}
@@ -134,8 +135,9 @@ def _row(label: str, result: outcome_rules.Outcomes, small_hidden: bool) -> Brea
 
 def breakdowns(board: Dashboard, beyond_team: bool = False) -> list[Breakdown]:
     """Outcomes by key worker, pathway and age band, in that order; empty groupings are left out.
-    Age bands always hide counts from 1 to 4; with ``beyond_team`` (the CSV) every grouping does."""
-    bands = age_band_labels()
+    Equality groups (age, gender, ethnic group) always hide counts from 1 to 4; with ``beyond_team``
+    (the CSV) every grouping does. Gender and ethnic group come from the clinical record."""
+    bands, genders, groups = age_band_labels(), gender_labels(), ethnic_group_labels()
     found = [
         Breakdown("dashboard-by-key-worker", _("Paired measures by key worker"), _("Key worker"),
                   [_row(name, result, beyond_team) for name, result in board.outcomes_by_key_worker.items()]),
@@ -144,6 +146,11 @@ def breakdowns(board: Dashboard, beyond_team: bool = False) -> list[Breakdown]:
                    for name, result in board.outcomes_by_pathway.items()]),
         Breakdown("dashboard-by-age-band", _("Paired measures by age band (counts under 5 not shown)"), _("Age"),
                   [_row(bands[band], result, True) for band, result in board.outcomes_by_age_band.items()]),
+        Breakdown("dashboard-by-gender", _("Paired measures by gender (counts under 5 not shown)"), _("Gender"),
+                  [_row(genders[code], result, True) for code, result in board.outcomes_by_gender.items()]),
+        Breakdown("dashboard-by-ethnic-group",
+                  _("Paired measures by ethnic group (counts under 5 not shown)"), _("Ethnic group"),
+                  [_row(groups[code], result, True) for code, result in board.outcomes_by_ethnic_group.items()]),
     ]
     return [breakdown for breakdown in found if breakdown.rows]
 

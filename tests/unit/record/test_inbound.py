@@ -253,3 +253,24 @@ def test_a_misconfigured_record_does_not_stop_anyone_signing_in(app, client, mon
 
     assert status == 303
     assert client.get("/me/").status_code == 200
+
+
+def test_gender_and_ethnic_category_come_from_the_record_for_the_equality_breakdown(app, fhir_server, record) -> None:
+    person = factories.create_service_user()
+    ethnicity = {"url": fr.ETHNIC_CATEGORY_EXTENSION, "valueCodeableConcept": {"coding": [
+        {"system": "https://example.org/not-the-nhs-codes", "code": "White"},
+        {"system": fr.ETHNIC_CATEGORY_SYSTEMS[0], "code": "h", "display": "Indian or British Indian"}]}}
+    fhir_server.add_patient(person.nhs_number, gender="female", extension=[ethnicity])
+
+    result = pull_patient(record, person)
+
+    assert (person.gender, person.ethnic_category) == ("female", "H")
+    assert {"gender", "ethnic_category"} <= set(result.demographics_changed)
+
+
+def test_a_gender_or_ethnic_code_the_portal_does_not_know_is_left_out() -> None:
+    details = fr.patient_details({"resourceType": "Patient", "gender": "M", "extension": [
+        {"url": fr.ETHNIC_CATEGORY_EXTENSION, "valueCodeableConcept": {"coding": [
+            {"system": "https://example.org/other", "code": "A"}]}},
+        {"url": "https://example.org/another-extension", "valueString": "B"}]})
+    assert (details["gender"], details["ethnic_category"]) == ("", "")

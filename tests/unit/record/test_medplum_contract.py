@@ -158,8 +158,11 @@ def demo(app: Any, fhir: httpx.Client) -> Demo:
             "name": [{"use": "official", "family": person.family_name, "given": [person.given_name]}],
             "birthDate": person.date_of_birth.isoformat(),
         }
-        if person is sam:  # the record knows his home address; the portal does not yet
+        if person is sam:  # the record knows his home address, gender and ethnic category; the portal does not yet
             patient["address"] = [{"use": "home", "line": ["12 Headingley Lane"], "postalCode": "LS6 2AB"}]
+            patient["gender"] = "male"
+            patient["extension"] = [{"url": fr.ETHNIC_CATEGORY_EXTENSION, "valueCodeableConcept": {"coding": [
+                {"system": fr.ETHNIC_CATEGORY_SYSTEMS[0], "code": "A", "display": "British, Mixed British"}]}}]
         patients[person.nhs_number] = create(fhir, patient)
     practitioner = create(fhir, {
         "resourceType": "Practitioner", "identifier": [{"system": NMC_PIN_SYSTEM, "value": "12A3456B"}],
@@ -520,8 +523,8 @@ def test_sync_pull_reads_back_the_patient_the_key_worker_and_the_carer(
     details = record.find_patient(sam.nhs_number)
     assert details is not None
     assert (details.given_name, details.family_name, details.birth_date) == ("Samuel", "Taylor", "1990-05-14")
-    assert (sam.address, sam.postcode) == ("12 Headingley Lane", "LS6 2AB")
-    assert result.demographics_changed == ["address"]
+    assert (sam.address, sam.postcode, sam.gender, sam.ethnic_category) == ("12 Headingley Lane", "LS6 2AB", "male", "A")
+    assert result.demographics_changed == ["address", "gender", "ethnic_category"]
     # The key worker the record names now is Tom (the portal's handover, after the record's own CareTeam
     # naming Priya), and that is who the portal shows: the pull changes nothing and finds no problem.
     allocation = record.care_allocation(sam.nhs_number)

@@ -70,3 +70,12 @@ def test_only_service_users_open_these_pages(app: Flask, as_carer: PageRequest, 
     as_carer.get("me.access_history", _expected_status=403)
     as_key_worker.get("me.information_copy", _expected_status=403)
     assert as_carer.client.post("/me/information/copy/download").status_code == 403
+
+
+def test_gender_and_ethnic_group_from_the_record_are_in_the_copy_in_words(app: Flask, service_user, as_service_user: PageRequest) -> None:  # type: ignore[no-untyped-def]
+    service_user.gender, service_user.ethnic_category = "female", "N"
+    db.session.commit()
+    page = as_service_user.get("me.information_copy")
+    rows = {row.dt.get_text(strip=True): row.dd.get_text(strip=True) for row in page.select("#about ~ dl .nhsuk-summary-list__row")}
+    assert rows["Gender (from your health record)"] == "Female"
+    assert rows["Ethnic group (from your health record)"] == "Black or Black British (N)"

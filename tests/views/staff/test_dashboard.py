@@ -132,3 +132,21 @@ def test_someone_who_asks_to_be_contacted_is_named(client: Any, demo_team: dict[
 
 def test_only_team_leads_open_the_dashboard(as_key_worker: PageRequest) -> None:
     as_key_worker.get("staff.team_dashboard", _expected_status=403)
+
+
+def test_gender_and_ethnic_group_from_the_record_are_counted_and_small_groups_hidden(
+        client: Any, demo_team: dict[str, Any]) -> None:
+    sam = demo_team["sam"]
+    sam.gender, sam.ethnic_category = "male", "H"  # as a pull from the record would set them; Alex has none
+    db.session.commit()
+    today = date.today()
+    board = team_dashboard(demo_team["helen"].user, today.replace(year=today.year - 1), today, today)
+
+    assert {code: result.people for code, result in board.outcomes_by_gender.items()} == {"male": 1, "unknown": 1}
+    assert {code: (result.people, result.paired_any) for code, result in board.outcomes_by_ethnic_group.items()} == {
+        "asian": (1, 1), "unknown": (1, 0)}
+    page = PageRequest(sign_in(client, demo_team["helen"].user)).get("staff.team_dashboard")
+    rows = {tr.select_one("th").text: [td.text.strip() for td in tr.select("td")]
+            for tr in page.select("#dashboard-by-ethnic-group tbody tr")}
+    assert list(rows) == ["Asian or Asian British", "Not known"]
+    assert rows["Asian or Asian British"][:2] == ["People Fewer than 5", "Paired Fewer than 5"]
