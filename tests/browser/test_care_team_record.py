@@ -4,9 +4,20 @@ care team with no professional registration, adds a note that Priya and Helen th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
 
-from tests.browser.conftest import Demo, Page, assert_accessible, expect, horizontal_overflow, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    Demo,
+    Page,
+    assert_accessible,
+    expect,
+    horizontal_overflow,
+    sign_in,
+)
 
 NOTE = "Met Sam at the allotment group; he enjoyed it."
 
@@ -30,7 +41,8 @@ def _sam_answers_questionnaires(live_app: Flask, sam_id: int) -> None:
 
 
 def test_sam_shares_his_results_with_jo_and_robin_adds_a_note_the_team_sees(
-        phone: Page, desktop: Page, live_server: str, live_app: Flask, demo: Demo) -> None:
+        phone: Page, desktop: Page, new_page: Callable[..., Page], live_server: str, live_app: Flask,
+        demo: Demo) -> None:
     _sam_answers_questionnaires(live_app, demo.sam_id)
 
     # Given Sam on his phone, on what Jo can see
@@ -56,6 +68,7 @@ def test_sam_shares_his_results_with_jo_and_robin_adds_a_note_the_team_sees(
     assert_accessible(desktop)
 
     # Given Robin, a peer support worker in Sam's care team, on his phone
+    phone = new_page(**PHONE)
     sign_in(phone, live_server, "peer.support@example.test")
     phone.goto(f"{live_server}/staff/service-users/{demo.sam_id}")
     # When he adds a note about Sam
@@ -70,6 +83,7 @@ def test_sam_shares_his_results_with_jo_and_robin_adds_a_note_the_team_sees(
 
     # Then Priya, Sam's key worker, and Helen, the team lead, see it on Sam's page and timeline
     for email in ("key.worker@example.test", "team.lead@example.test"):
+        desktop = new_page(**DESKTOP)
         sign_in(desktop, live_server, email)
         desktop.goto(f"{live_server}/staff/service-users/{demo.sam_id}")
         expect(desktop.locator("#care-team-notes + ul")).to_contain_text(NOTE)
