@@ -170,6 +170,10 @@ class Config:
     NOTIFY_RESET_EMAIL_TEMPLATE_ID = ""
     # The same link by text message, to the mobile number the portal has; empty with Notify: email only.
     NOTIFY_RESET_SMS_TEMPLATE_ID = ""
+    # Messages in the recipient's language (issue 17): a Notify template per language, kind and channel,
+    # e.g. '{"cy": {"reminder_sms": "<id>", "reminder_email": "<id>"}}' (kinds: reminder, invitation,
+    # staff_attention, password_reset). A language or kind without one is sent with the English template.
+    NOTIFY_TEMPLATE_IDS_BY_LANGUAGE: dict[str, dict[str, str]] = {}
     NOTIFY_TIMEOUT_SECONDS = 10.0
     # The bearer token Notify sends with delivery receipts (set the same one in Notify's API
     # integration settings, callback URL <PUBLIC_BASE_URL>/notify/delivery-receipts). Empty: no callback.

@@ -38,7 +38,8 @@ class GovukNotifyNotifier:
                  sms_sender_id: str = "", email_reply_to_id: str = "",
                  invitation_sms_template_id: str = "", invitation_email_template_id: str = "",
                  staff_sms_template_id: str = "", staff_email_template_id: str = "",
-                 reset_email_template_id: str = "", reset_sms_template_id: str = "") -> None:
+                 reset_email_template_id: str = "", reset_sms_template_id: str = "",
+                 template_ids_by_language: Mapping[str, Mapping[str, str]] | None = None) -> None:
         if not (api_key and sms_template_id and email_template_id):
             raise ValueError("GOV.UK Notify needs an API key and both template ids")
         self.client = NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
@@ -56,6 +57,14 @@ class GovukNotifyNotifier:
             (MessageKind.PASSWORD_RESET, Channel.EMAIL): reset_email_template_id,
             (MessageKind.PASSWORD_RESET, Channel.SMS): reset_sms_template_id,
         }
+        # Messages in another language (issue 17): the trust adds a Notify template per language, kind
+        # and channel, e.g. {"cy": {"reminder_sms": "…", "reminder_email": "…"}}; without one, English.
+        self.template_ids_by_language = {
+            (language, kind, channel): template_id
+            for language, templates in (template_ids_by_language or {}).items()
+            for kind in MessageKind for channel in Channel
+            if (template_id := templates.get(f"{kind.value}_{channel.value}"))
+        }
         self.sms_sender_id = sms_sender_id or None
         self.email_reply_to_id = email_reply_to_id or None
 
@@ -72,11 +81,17 @@ class GovukNotifyNotifier:
             staff_email_template_id=config.get("NOTIFY_STAFF_EMAIL_TEMPLATE_ID", ""),
             reset_email_template_id=config.get("NOTIFY_RESET_EMAIL_TEMPLATE_ID", ""),
             reset_sms_template_id=config.get("NOTIFY_RESET_SMS_TEMPLATE_ID", ""),
+            template_ids_by_language=config.get("NOTIFY_TEMPLATE_IDS_BY_LANGUAGE") or {},
         )
+
+    def template_id(self, message: Message) -> str:
+        """The template in the recipient's language if the trust has one, else the English one."""
+        return (self.template_ids_by_language.get((message.locale, message.kind, message.channel))
+                or self.template_ids[(message.kind, message.channel)])
 
     def send(self, message: Message) -> Accepted:
         personalisation = dict(message.personalisation)
-        template_id = self.template_ids[(message.kind, message.channel)]
+        template_id = self.template_id(message)
         if not template_id:
             raise PermanentFailure("no_template", f"{message.kind} {message.channel}")
         try:

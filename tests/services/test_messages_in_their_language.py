@@ -107,3 +107,29 @@ def test_the_password_reset_email_is_in_the_accounts_language(jo: Any, polish: N
                                  LocalNotifier(db.session), lambda token: f"https://portal/reset/{token}")
     body = db.session.scalars(select(LocalMessage.body)).one()
     assert body.startswith(RESET_SUBJECT_PL)
+
+
+def test_with_gov_uk_notify_each_language_uses_its_own_template_else_the_english_one() -> None:
+    """Notify keeps the words in the trust's templates: one per kind, channel and language."""
+    from portal.notify.govuk import GovukNotifyNotifier
+    from portal.notify.port import Message
+    from tests import fake_notify
+
+    notifier = GovukNotifyNotifier.from_config({
+        "NOTIFY_API_KEY": fake_notify.API_KEY, "NOTIFY_SMS_TEMPLATE_ID": "sms-en",
+        "NOTIFY_EMAIL_TEMPLATE_ID": "email-en", "NOTIFY_BASE_URL": "http://127.0.0.1:9",
+        "NOTIFY_TIMEOUT_SECONDS": 1, "NOTIFY_RESET_EMAIL_TEMPLATE_ID": "reset-en",
+        "NOTIFY_TEMPLATE_IDS_BY_LANGUAGE": {"pl": {"reminder_email": "email-pl", "password_reset_email": "reset-pl"},
+                                            "cy": {"reminder_sms": "sms-cy"}},
+    })
+
+    def template(channel: Channel, locale: str, kind: MessageKind = MessageKind.REMINDER) -> str:
+        return notifier.template_id(Message(channel=channel, to="x", personalisation={}, reference="r",
+                                            unsubscribe_url="", kind=kind, locale=locale))
+
+    assert template(Channel.EMAIL, "pl") == "email-pl"
+    assert template(Channel.EMAIL, "pl", MessageKind.PASSWORD_RESET) == "reset-pl"
+    assert template(Channel.SMS, "pl") == "sms-en"  # no Polish text template: English rather than nothing
+    assert template(Channel.SMS, "cy") == "sms-cy"
+    assert template(Channel.EMAIL, "ar") == "email-en"
+    notifier.close()
