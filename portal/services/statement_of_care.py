@@ -233,7 +233,7 @@ def agree(user: User, person: ServiceUser, statement: StatementOfCare,
     statement.goal_reviews = {}
     db.session.flush()
     audit.record(user.id, "statement_of_care_agreed", "service_user", person.id)
-    outbox.enqueue(person.id, contract.STATEMENT_OF_CARE_AGREED, message(person, statement, version))
+    outbox.enqueue(person.id, contract.STATEMENT_OF_CARE_AGREED, dict(message(person, statement, version)))
     db.session.commit()
     return version
 
