@@ -155,3 +155,8 @@ def test_a_new_account_keeps_the_language_chosen_before_signing_up(
     db.session.refresh(person)
     assert person.user is not None and person.user.locale == "pl"
     assert html_tag(client, "/get-help") == ("pl", "ltr")
+
+
+def test_the_privacy_notice_tells_people_about_the_language_cookie(client: FlaskClient) -> None:
+    text = client.get("/privacy").get_data(as_text=True)
+    assert "If you choose a language, we keep your choice in a cookie" in text
