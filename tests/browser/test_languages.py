@@ -144,6 +144,9 @@ def test_arabic_is_right_to_left_and_not_broken(new_page, live_server: str, live
             _on_the_right(page, ".nhsuk-back-link")
         if name == "results":
             _chart_text_inside_the_chart(page)
+        # English shown on an Arabic page (questions with no checked translation) reads left to right
+        assert page.evaluate("""() => [...document.querySelectorAll('main [lang=en]')]
+            .every(e => getComputedStyle(e).direction === 'ltr')"""), name
         if javascript:
             settle(page)
         page.screenshot(path=str(tmp_path / f"arabic-{name}-{'js' if javascript else 'no-js'}-360.png"),
