@@ -129,6 +129,15 @@ CHOOSE_EXPERIENCE = _l("Select how your experience of our service was")
 CHOOSE_FEEDBACK_TEAM = _l("Select which team this is about")
 ENTER_YOU_SAID = _l("Enter what people said")
 ENTER_WE_DID = _l("Enter what the team did")
+# Staff records and caseload analysis (issue 15)
+ENTER_PROFESSION = _l("Enter their profession, like mental health nurse")
+REGISTRATION_FORMAT = _l(
+    "Enter a registration in the right format, like NMC 12A3456E, GMC 1234567, HCPC OT12345 or "
+    "Social Work England SW12345. Leave it empty if they have none."
+)
+ENTER_STAFF_SEARCH = _l("Enter part of a name or a registration number")
+CHOOSE_PEOPLE_TO_ALLOCATE = _l("Choose at least one person to allocate")
+SAME_KEY_WORKER_FOR_SOME = _l("Someone you chose already has this key worker. Untick them, or choose someone else.")
 # Statement of care (issue 15)
 CHOOSE_STATEMENT_PURPOSE = _l("Choose what the statement of care is for")
 CHOOSE_GOAL_STILL_RIGHT = _l("Say whether the goal is still right for them")

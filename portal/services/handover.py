@@ -10,6 +10,7 @@ through ``record_from_clinical_record`` (the inbound pull): same history and aud
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -104,24 +105,67 @@ def allocate(user: User, person: ServiceUser, key_worker_id: int, *, handover_on
     lead = _team_lead(user)
     if person.team_id != lead.team_id:
         raise NotFound
-    choices = {choice.id for choice in key_workers(user)}
-    if key_worker_id not in choices:
-        raise NotFound
+    chosen = _chosen_key_worker(user, key_worker_id)
     if person.key_worker_id == key_worker_id:
         raise SameKeyWorker("This person is already their key worker")
-    chosen = db.session.get_one(StaffMember, key_worker_id)
     if not may_be_key_worker(chosen.registration):
         raise NotRegistered(chosen.name)
-    note = handover_note.strip()
-    if not note or len(note) > HANDOVER_NOTE_MAX:
-        raise ValueError("A handover note is needed, up to 2000 characters")
     now = now or utcnow()
-    if handover_on > now.date():
-        raise ValueError("The handover cannot be in the future")
+    note = _handover(handover_on, handover_note, now)
     assignment = _change_key_worker(person, chosen, handover_on=handover_on, note=note, recorded_by=user,
                                     source=AssignmentSource.PORTAL, now=now)
     db.session.commit()
     return assignment
+
+
+def allocate_many(user: User, service_user_ids: Sequence[int], key_worker_id: int, *, handover_on: date,
+                  handover_note: str, now: datetime | None = None) -> list[KeyWorkerAssignment]:
+    """Make one key worker the key worker of several people in the team lead's team, with one
+    handover note (bulk allocation from the caseload analysis): each change exactly as ``allocate``
+    makes it (history, audit, the record), in one transaction, so all or nothing. ``NotFound`` for
+    anyone not under the team; ``SameKeyWorker`` when one of them has this key worker already;
+    ``NotRegistered`` when the key worker holds no professional registration."""
+    lead = _team_lead(user)
+    ids = list(dict.fromkeys(service_user_ids))
+    if not ids:
+        raise ValueError("Choose at least one person")
+    chosen = _chosen_key_worker(user, key_worker_id)
+    persons = list(db.session.scalars(select(ServiceUser).where(
+        ServiceUser.id.in_(ids), ServiceUser.team_id == lead.team_id, ServiceUser.discharged_on.is_(None))))
+    if len(persons) != len(ids):
+        raise NotFound
+    if any(person.key_worker_id == key_worker_id for person in persons):
+        raise SameKeyWorker("One of them already has this key worker")
+    if not may_be_key_worker(chosen.registration):
+        raise NotRegistered(chosen.name)
+    now = now or utcnow()
+    note = _handover(handover_on, handover_note, now)
+    try:
+        assignments = [_change_key_worker(person, chosen, handover_on=handover_on, note=note, recorded_by=user,
+                                          source=AssignmentSource.PORTAL, now=now)
+                       for person in sorted(persons, key=lambda p: p.id)]
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return assignments
+
+
+def _chosen_key_worker(user: User, key_worker_id: int) -> StaffMember:
+    """Someone in the team lead's team who can hold a caseload (NotFound otherwise)."""
+    if key_worker_id not in {choice.id for choice in key_workers(user)}:
+        raise NotFound
+    return db.session.get_one(StaffMember, key_worker_id)
+
+
+def _handover(handover_on: date, handover_note: str, now: datetime) -> str:
+    """The handover note, checked: needed, not too long, and the handover not in the future."""
+    note = handover_note.strip()
+    if not note or len(note) > HANDOVER_NOTE_MAX:
+        raise ValueError("A handover note is needed, up to 2000 characters")
+    if handover_on > now.date():
+        raise ValueError("The handover cannot be in the future")
+    return note
 
 
 def record_from_clinical_record(person: ServiceUser, key_worker: StaffMember, *, changed_at: datetime | None,

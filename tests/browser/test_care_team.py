@@ -30,6 +30,8 @@ def test_helen_changes_sams_care_team_and_a_removed_member_loses_sam(phone: Page
     assert horizontal_overflow(phone) <= 0
     # When she adds Tom as occupational therapist, first forgetting the reason
     phone.get_by_role("link", name="Add someone to the care team").click()
+    phone.get_by_label("Find a member of staff").fill("okafor")
+    phone.get_by_role("button", name="Search").click()
     phone.get_by_role("radio", name=re.compile("Tom Okafor")).check()
     phone.get_by_role("radio", name="Occupational therapist", exact=True).check()
     phone.get_by_role("button", name="Add to the care team").click()

@@ -3,7 +3,7 @@ worker or team lead adds and removes members with a reason. Care team members th
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, url_for
+from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -18,7 +18,7 @@ from portal.forms.fields import RadioField, TextAreaField
 from portal.forms.validators import MaxLength, Required
 from portal.htmx import redirect_after_post
 from portal.models import ServiceUser
-from portal.services import care_team, people
+from portal.services import care_team, care_team_search, people, staff_records
 from portal.services.errors import NotAllowed, NotFound
 
 
@@ -58,10 +58,8 @@ def care_team_page(service_user_id: int) -> str:
 def add_care_team_member(service_user_id: int) -> str | Response:
     person = _to_manage(service_user_id)
     form = AddCareTeamMemberForm()
-    form.staff_member.choices = [
-        SelectChoice(str(c.id), _("%(name)s, %(profession)s (%(team)s)", name=c.name, profession=c.profession,
-                                  team=c.team_name))
-        for c in care_team.candidates(current_user, person)]
+    found = care_team_search.candidates(current_user, person, request.args.get("q", ""))
+    form.staff_member.choices = [SelectChoice(str(c.id), _candidate_label(c)) for c in found.found]
     form.role.choices = [SelectChoice(code, str(role.name)) for code, role in care_team.roles().items()]
     if form.validate_on_submit():
         try:
@@ -75,7 +73,16 @@ def add_care_team_member(service_user_id: int) -> str | Response:
             flash(_("%(name)s is in %(person)s's care team now.", name=member.staff_member.name,
                     person=person.display_name), "info")
             return redirect_after_post(url_for("staff.care_team_page", service_user_id=person.id))
-    return render_template("staff/add_care_team_member.html", person=person, form=form)
+    return render_template("staff/add_care_team_member.html", person=person, form=form, found=found)
+
+
+def _candidate_label(found: staff_records.StaffFound) -> str:
+    """Who they are, their team and profession, and whether they are registered: a choice read aloud."""
+    if found.registered:
+        return _("%(name)s, %(profession)s, %(team)s, registered (%(registration)s)", name=found.name,
+                 profession=found.profession, team=found.team_name, registration=found.registration)
+    return _("%(name)s, %(profession)s, %(team)s, no professional registration", name=found.name,
+             profession=found.profession, team=found.team_name)
 
 
 @bp.route("/service-users/<int:service_user_id>/care-team/members/<int:member_id>/removal", methods=["GET", "POST"])

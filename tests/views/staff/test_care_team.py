@@ -29,7 +29,7 @@ def _as(app: Flask, staff: Any) -> PageRequest:
 
 
 def _add(as_team_lead: PageRequest, person: Any, staff: Any, role: str, reason: str = "Medication review") -> None:
-    as_team_lead.post("staff.add_care_team_member", _expected_status=303, service_user_id=person.id,
+    as_team_lead.post("staff.add_care_team_member", _expected_status=303, service_user_id=person.id, q=staff.name,
                       _data={"staff_member": str(staff.id), "role": role, "reason": reason},
                       _expected_redirect=f"/staff/service-users/{person.id}/care-team")
 
@@ -42,9 +42,9 @@ def test_the_team_lead_adds_a_consultant_who_opens_sams_goals_until_removed(
     as_bello = _as(app, bello)
     as_bello.get("staff.goals_page", _expected_status=404, service_user_id=service_user.id)
 
-    form = as_team_lead.get("staff.add_care_team_member", service_user_id=service_user.id)
+    form = as_team_lead.get("staff.add_care_team_member", service_user_id=service_user.id, q="bello")
     labels = [label.get_text(" ", strip=True) for label in form.select("label[for^=staff_member]")]
-    assert "Ade Bello, Consultant psychiatrist (Ade Bello's team)" in labels
+    assert labels == ["Ade Bello, Consultant psychiatrist, Ade Bello's team, registered (GMC 1234567)"]
     _add(as_team_lead, service_user, bello, "consultant_psychiatrist")
 
     page = as_team_lead.get("staff.care_team_page", service_user_id=service_user.id)
@@ -136,7 +136,8 @@ def test_mistakes_are_explained_and_nobody_is_added_twice(
                                     "Choose what they will do in the care team",
                                     "Write why they are joining the care team"]
     page = as_team_lead.post("staff.add_care_team_member", service_user_id=service_user.id,
-                             _data={"staff_member": str(key_worker.id), "role": "medic", "reason": "x"})
+                             q=key_worker.name, _data={"staff_member": str(key_worker.id), "role": "medic",
+                                                       "reason": "x"})
     assert error_messages(page) == ["Choose who is joining the care team"], "the key worker is not offered"
     assert db.session.scalar(select(CareTeamMember)) is None
 
