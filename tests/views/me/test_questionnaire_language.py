@@ -95,3 +95,19 @@ def test_checking_answers_says_why_the_questions_are_in_english(
     page = as_service_user.get("me.check_measure", response_id=response_id)
     assert page.select_one("#questions-in-english") is not None
     assert all(key.get("lang") == "en" for key in page.select(".nhsuk-summary-list__key"))
+
+
+def test_results_mark_the_questionnaire_s_english_words_inside_welsh_sentences(
+    app: Flask, content_dir: Path, in_welsh: None, as_service_user: PageRequest
+) -> None:
+    response_id = _start_dialog(as_service_user)
+    for position in range(1, 12):
+        as_service_user.client.post(f"/me/measures/responses/{response_id}/questions/{position}",
+                                    data={"answer": "4", "more_help": "yes" if position == 1 else "no"})
+    assert as_service_user.client.post(f"/me/measures/responses/{response_id}/submission").status_code == 303
+    sent = as_service_user.client.get(f"/me/measures/responses/{response_id}")
+    page = BeautifulSoup(sent.get_data(as_text=True), "html.parser")
+    assert page.select_one("#questions-in-english") is not None
+    averages = page.select("main ul.nhsuk-list li")
+    assert averages and all(li.select_one('span[lang="en"]').get_text() == "In the middle" for li in averages)
+    assert "&lt;span" not in sent.get_data(as_text=True)  # marked up, not escaped as text
