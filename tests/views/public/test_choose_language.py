@@ -160,3 +160,10 @@ def test_a_new_account_keeps_the_language_chosen_before_signing_up(
 def test_the_privacy_notice_tells_people_about_the_language_cookie(client: FlaskClient) -> None:
     text = client.get("/privacy").get_data(as_text=True)
     assert "If you choose a language, we keep your choice in a cookie" in text
+
+
+def test_the_page_comes_back_with_its_query(client: FlaskClient) -> None:
+    page = client.get("/get-help?view=all&page=2").get_data(as_text=True)
+    assert 'name="next" value="/get-help?view=all&amp;page=2"' in page
+    response = client.post("/language", data={"language": "ar", "next": "/get-help?view=all&page=2"})
+    assert response.headers["Location"] == "/get-help?view=all&page=2"
