@@ -59,7 +59,8 @@ def tab_to(page: Page, selector: str, limit: int = 60) -> None:
     pytest.fail(f"{selector} cannot be reached with the Tab key")
 
 
-def test_sam_chooses_welsh_with_the_keyboard_and_it_sticks(phone: Page, live_server: str, demo: Demo) -> None:
+def test_sam_chooses_welsh_with_the_keyboard_and_it_sticks(phone: Page, live_server: str, demo: Demo,
+                                                           tmp_path: Path) -> None:
     # Given Sam signed in on his phone, in English
     sign_in(phone, live_server)
     assert language_of(phone) == ("en", "ltr")
@@ -72,6 +73,7 @@ def test_sam_chooses_welsh_with_the_keyboard_and_it_sticks(phone: Page, live_ser
     expect(phone.locator("html")).to_have_attribute("lang", "cy")
     phone.goto(f"{live_server}/me/measures")
     assert language_of(phone) == ("cy", "ltr")
+    phone.screenshot(path=str(tmp_path / "welsh-measures-360.png"), full_page=True)
     # And after signing out (the sign-in page too) and in again
     sign_out(phone)
     assert language_of(phone)[0] == "cy"
