@@ -95,14 +95,15 @@ def sign_in_with_nhs_login(identity: Identity) -> Result:
     return _signed_in(user, IdentityProvider.NHS_LOGIN, level)
 
 
-def link_carer_by_invitation(identity: Identity, email: str, code: str) -> User:
-    """A carer proven by NHS login, with an invitation code: their account, linked. Raises
-    ``accounts.InvitationProblem`` for a wrong, used or expired code (nothing changes)."""
+def link_carer_by_invitation(identity: Identity, email: str, code: str, locale: str = "en") -> User:
+    """A carer proven by NHS login, with an invitation code: their account, linked, in the language
+    they were reading (``locale``). Raises ``accounts.InvitationProblem`` for a wrong, used or
+    expired code (nothing changes)."""
     now = utcnow()
     invitation = accounts.usable_invitation(code, email, now)
     if invitation.role is not Role.CARER or accounts.find_user_by_email(email) is not None:
         raise accounts.InvitationProblem
-    user = User(email=invitation.email, password_hash=None, role=Role.CARER)
+    user = User(email=invitation.email, password_hash=None, role=Role.CARER, locale=locale)
     db.session.add(user)
     db.session.flush()
     accounts.attach_person(invitation, user)

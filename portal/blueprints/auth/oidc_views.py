@@ -11,6 +11,7 @@ import json
 import time
 
 from flask import Flask, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
@@ -131,7 +132,8 @@ def link_nhs_login_by_invitation() -> str | Response | tuple[str, int]:
             return guessing.too_many(refusal, "invitation_code")
         identity = Identity(issuer=str(pending["issuer"]), subject=str(pending["subject"]))
         try:
-            user = external_identity.link_carer_by_invitation(identity, form.email.data, form.code.data)
+            user = external_identity.link_carer_by_invitation(identity, form.email.data, form.code.data,
+                                                                  locale=str(get_locale()))
         except accounts.InvitationProblem:
             guessing.failed("invitation_code", form.email.data)
             form.code.errors = [str(messages.CODE_NOT_RIGHT)]

@@ -293,3 +293,19 @@ def test_someone_who_signs_in_only_with_nhs_login_has_no_password_to_change(
     page = client.get("/account/password")
     assert page.status_code == 200 and "You do not have a password here" in page.get_data(as_text=True)
     assert client.post("/account/password", data={"current_password": "x"}).status_code == 200
+
+
+def test_a_carer_joining_with_nhs_login_keeps_the_language_they_chose(nhs_app: Flask, client: FlaskClient) -> None:
+    """Issue 17: Jo read the pages in Polish before joining, so her new account says Polish."""
+    from portal.services import accounts
+
+    person = factories.create_service_user()
+    carer = factories.create_carer(person, with_account=False)
+    staff = factories.create_staff()
+    db.session.commit()
+    code = accounts.create_invitation(staff.user, "jo@example.test", Role.CARER, carer_id=carer.id).code
+    client.post("/language", data={"language": "pl", "next": "/"})
+    sign_in_at_provider(client, "/nhs-login/start", "not-known-here")
+    assert client.post("/nhs-login/invitation", data={"email": "jo@example.test", "code": code}).status_code == 303
+    db.session.refresh(carer)
+    assert carer.user is not None and carer.user.locale == "pl"
