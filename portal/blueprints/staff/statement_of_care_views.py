@@ -118,6 +118,8 @@ def write_statement_of_care(service_user_id: int, statement_id: int) -> str | Re
                 number=version.number), "info")
         return redirect_after_post(url_for("staff.statement_of_care_version", service_user_id=person.id,
                                            statement_id=statement.id, number=version.number))
+    if request.method == "GET":
+        statements.record_view(current_user, person)  # the page shows their goals, scores and plans
     return _write_page(person, statement, form)
 
 
