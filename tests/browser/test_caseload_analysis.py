@@ -50,3 +50,23 @@ def test_helen_filters_by_pathway_and_moves_two_people_to_tom(phone: Page, live_
     phone.goto(f"{live_server}/staff/team")
     expect(phone.locator(f"#team-person-{demo.sam_id}")).to_contain_text("Tom Okafor")
     expect(phone.locator(f"#team-person-{demo.alex_id}")).to_contain_text("Tom Okafor")
+
+
+def test_the_new_staff_pages_fit_320_px_without_javascript(new_page, live_server: str, demo: Demo) -> None:  # type: ignore[no-untyped-def]
+    """The analysis, bulk allocation, registration and care-team search pages at 320 px, JavaScript off."""
+    page: Page = new_page(viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True,
+                          java_script_enabled=False)
+    sign_in(page, live_server, "team.lead@example.test")
+    for path in ("/staff/team/caseload-analysis", "/staff/team/caseload-analysis/allocation?show=key_worker_left",
+                 f"/staff/service-users/{demo.sam_id}/care-team/members?q=a"):
+        page.goto(f"{live_server}{path}")
+        assert_accessible(page)
+        assert horizontal_overflow(page) <= 0, path
+    page.goto(f"{live_server}/staff/team")
+    page.get_by_role("link", name="Change profession or registration for Tom Okafor").click()
+    page.get_by_label("Professional registration").fill("HCPC 123")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a registration in the right format")
+    expect(page.get_by_label("Professional registration")).to_have_value("HCPC 123")
+    assert_accessible(page)
+    assert horizontal_overflow(page) <= 0

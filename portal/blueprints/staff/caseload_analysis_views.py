@@ -43,7 +43,7 @@ class BulkAllocationForm(FlaskForm):
 
 def _context(found: caseload_analysis.Analysis) -> dict[str, object]:
     return {"found": found, "problems": presenter.problem_labels(), "overdue_labels": presenter.overdue_labels(found),
-            "show_labels": presenter.show_labels(), "key_worker_by_id": {kw.id: kw for kw in found.key_workers}}
+            "show_labels": presenter.show_labels()}
 
 
 @bp.get("/team/caseload-analysis")
