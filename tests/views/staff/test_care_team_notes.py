@@ -73,6 +73,8 @@ def test_in_a_live_session_a_member_who_may_not_change_anything_sees_no_forms(
     assert page.select_one("a[href$='/end']") is None and "End session" not in page.get_text()
     as_robin.post("staff.save_session_notes", {"notes": "x"}, _expected_status=403,
                   service_user_id=service_user.id, session_id=session.id)
+    questionnaires = as_robin.get("staff.service_user_measures", service_user_id=service_user.id)
+    assert [f.get("action") for f in questionnaires.select("main form")] == [], "asking for one is refused: no form"
 
 
 def test_nobody_outside_the_care_team_adds_a_note(app: Flask, service_user: Any) -> None:
