@@ -18,6 +18,7 @@ from portal.services import care_team, handover
 from portal.services.care_team_record import CARE_TEAM_MEMBER_UNKNOWN, NOT_IN_RECORD
 from portal.services.record_sync import problems_for_team, pull_patient
 from tests import factories
+from tests.conftest import password_and_code
 from tests.unit.record.conftest import FAST
 
 BASE = "https://portal.test/Id"
@@ -88,7 +89,7 @@ def test_a_resend_or_a_late_older_message_never_puts_an_older_team_back(app, fhi
 
 
 def test_members_the_record_names_come_back_and_unknown_ones_are_shown_to_the_team_lead(
-        app, fhir_server, record) -> None:
+        app, fhir_server, record, client) -> None:
     lead, priya, bello, robin, tom, person = _sam_and_his_team(fhir_server)
     run(record, FAST, once=True)
     team = _portal_care_team(fhir_server)
@@ -114,6 +115,10 @@ def test_members_the_record_names_come_back_and_unknown_ones_are_shown_to_the_te
     assert {"care_team_member_added_from_record", "care_team_member_removed_from_record"} <= actions
     assert not any(m.kind == contract.CARE_TEAM_CHANGED and m.status.value == "pending"
                    for m in db.session.scalars(select(OutboxMessage))), "a change from the record is not sent back"
+    db.session.commit()
+    password_and_code(client, lead.user.email)
+    team_page = " ".join(client.get("/staff/team").get_data(as_text=True).split())
+    assert "the record names Kim Lowe (99Z9999Z) in the care team, who have no account in the portal" in team_page
 
 
 def test_nothing_is_pulled_while_the_portals_own_change_is_on_its_way(app, fhir_server, record) -> None:
