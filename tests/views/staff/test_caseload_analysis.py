@@ -147,3 +147,9 @@ def test_the_analysis_runs_as_many_queries_for_60_people_as_for_6(app: Flask, te
     assert few.status_code == many.status_code == few_form.status_code == many_form.status_code == 200
     assert many.get_data(as_text=True).count('id="person-') == 60
     assert large() == small(), f"{small()} queries for 6 people, {large()} for 60"
+
+
+def test_the_team_leads_caseload_links_to_the_analysis(app: Flask, as_team_lead: PageRequest,
+                                                       as_key_worker: PageRequest) -> None:
+    assert as_team_lead.get("staff.home").select_one("a[href='/staff/team/caseload-analysis']") is not None
+    assert as_key_worker.get("staff.home").select_one("a[href='/staff/team/caseload-analysis']") is None
