@@ -35,7 +35,7 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.record import contract
 from portal.registrations import is_valid as has_registration
-from portal.services import audit, care_plans, care_team, goals, measures, outbox, people, safety_plans
+from portal.services import audit, care_plans, care_team, goals, measures, once, outbox, people, safety_plans
 from portal.services.errors import NotAllowed, NotFound
 
 PURPOSES = ("session", "clinic_letter")
@@ -164,11 +164,13 @@ def template(person: ServiceUser, today: date | None = None) -> dict[str, Any]:
 
 # Changing ------------------------------------------------------------------------------------
 
-def start(user: User, person: ServiceUser, purpose: str) -> StatementOfCare:
-    """Begin a statement of care for a session or clinic letter; audited; commits."""
+def start(user: User, person: ServiceUser, purpose: str, sent: once.Sent | None = None) -> StatementOfCare:
+    """Begin a statement of care for a session or clinic letter; audited; commits. The same form sent
+    twice (``sent``) begins one: ``once.AlreadySent`` the second time."""
     _writer(user, person)
     if purpose not in PURPOSES:
         raise ValueError(f"A statement of care is for one of {PURPOSES}")
+    once.claim(user, sent)
     statement = StatementOfCare(service_user_id=person.id, purpose=purpose, started_by_id=user.id,
                                 started_at=utcnow(), draft_text="", goal_reviews={})
     db.session.add(statement)
@@ -218,11 +220,15 @@ def agree(user: User, person: ServiceUser, statement: StatementOfCare,
           today: date | None = None) -> StatementOfCareVersion:
     """Agree the statement as it stands: a new numbered version with the writer's words and the
     template as it is now; sent to the record; audited; commits. The words stay as the next draft's
-    start, and the goal reviews of this version are not carried into the next."""
+    start, and the goal reviews of this version are not carried into the next. Agreeing again with
+    nothing changed since the last version (the same form sent twice) makes no new version."""
     _writer(user, person)
     text = _clean(statement.draft_text)
     if not text:
         raise ValueError("Write the statement of care before agreeing it")
+    latest = latest_version(statement)
+    if latest is not None and latest.text == text and not statement.goal_reviews:
+        return latest
     staff = people.staff_member_of(user)
     content = {**template(person, today), "goal_reviews": dict(statement.goal_reviews), "purpose": statement.purpose}
     version = StatementOfCareVersion(

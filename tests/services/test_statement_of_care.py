@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import AuditEvent, GoalRating, OutboxMessage
 from portal.record import contract
-from portal.services import care_team
+from portal.services import care_team, once
 from portal.services import statement_of_care as soc
 from portal.services.errors import NotAllowed
 from tests import factories
@@ -137,3 +137,21 @@ def test_the_key_worker_counts_as_a_registered_writer(app, service_user, key_wor
     statement = soc.start(key_worker.user, service_user, "session")
     soc.save_draft(key_worker.user, service_user, statement, "Written by the key worker.")
     assert soc.agree(key_worker.user, service_user, statement).author_role == "key_worker"
+
+
+def test_the_same_start_form_sent_twice_begins_one_statement(app, service_user, consultant) -> None:
+    sent = once.Sent(token="a-token-of-twenty-four-chars", content="")
+    soc.start(consultant.user, service_user, "session", sent=sent)
+    with pytest.raises(once.AlreadySent):
+        soc.start(consultant.user, service_user, "session", sent=sent)
+    assert len(soc.statements(service_user)) == 1
+
+
+def test_agreeing_again_with_nothing_changed_makes_no_new_version(app, service_user, consultant) -> None:
+    statement = soc.start(consultant.user, service_user, "session")
+    soc.save_draft(consultant.user, service_user, statement, "The same words.")
+    first = soc.agree(consultant.user, service_user, statement)
+    again = soc.agree(consultant.user, service_user, statement)  # a double tap on "Agree"
+    assert again.id == first.id and [v.number for v in statement.versions] == [1]
+    assert len(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == contract.STATEMENT_OF_CARE_AGREED)).all()) == 1

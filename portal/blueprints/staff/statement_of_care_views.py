@@ -20,18 +20,19 @@ from portal.blueprints.coproduction.forms import RATING_CHOICES, VersionedForm, 
 from portal.blueprints.staff import bp
 from portal.forms import messages
 from portal.forms.fields import RadioField, TextAreaField
+from portal.forms.once import OnceForm
 from portal.forms.validators import MaxLength, Required
 from portal.htmx import redirect_after_post, wants_fragment
 from portal.models import ServiceUser, StatementOfCare
 from portal.presenters import statement_of_care as presenter
-from portal.services import goals, people
+from portal.services import goals, once, people
 from portal.services import statement_of_care as statements
 from portal.services.errors import EditConflict, NotAllowed
 
 PREFIX = "/service-users/<int:service_user_id>/statements-of-care"
 
 
-class NewStatementForm(FlaskForm):
+class NewStatementForm(OnceForm):
     purpose = RadioField(_l("What is this statement of care for?"),
                          choices=[SelectChoice("clinic_letter", _l("A clinic letter")),
                                   SelectChoice("session", _l("A session"))],
@@ -82,7 +83,11 @@ def new_statement_of_care(service_user_id: int) -> str | Response:
     person = _writer(service_user_id)
     form = NewStatementForm()
     if form.validate_on_submit():
-        statement = statements.start(current_user, person, str(form.purpose.data))
+        try:
+            statement = statements.start(current_user, person, str(form.purpose.data), sent=form.sent())
+        except once.AlreadySent:
+            flash(_("This statement of care is started already."), "info")
+            return redirect_after_post(url_for("staff.statements_of_care", service_user_id=person.id))
         return redirect_after_post(url_for("staff.write_statement_of_care", service_user_id=person.id,
                                            statement_id=statement.id))
     return render_template("staff/new_statement_of_care.html", person=person, form=form)

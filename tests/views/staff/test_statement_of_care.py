@@ -141,3 +141,13 @@ def test_nobody_outside_the_care_team_opens_a_statement(app: Flask, service_user
     as_stranger.get("staff.statements_of_care", service_user_id=service_user.id, _expected_status=404)
     as_stranger.get("staff.write_statement_of_care", service_user_id=service_user.id, statement_id=statement.id,
                     _expected_status=404)
+
+
+def test_the_start_form_sent_twice_begins_one_statement(app: Flask, service_user: Any, team_lead: Any) -> None:
+    as_bello = _member(service_user, team_lead, "Ade Bello", "consultant_psychiatrist", "GMC 1234567")
+    form = as_bello.get("staff.new_statement_of_care", service_user_id=service_user.id)
+    token = form.select_one("input[name=form_token]")["value"]
+    for _ in range(2):
+        as_bello.post("staff.new_statement_of_care", service_user_id=service_user.id,
+                      _data={"purpose": "session", "form_token": token}, _expected_status=303)
+    assert len(db.session.scalars(select(StatementOfCare)).all()) == 1
