@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import (
@@ -79,7 +80,7 @@ RECORD_ARGUMENTS: dict[str, Callable[[World, str], list[Any]]] = {
     name: (lambda world, subject, name=name: world.ids[subject][name])
     for name in ("service_user_id", "goal_id", "entry_id", "session_id", "area_id", "response_id", "carer_id",
                  "contribution_id", "flag_id", "assignment_id", "conflict_id", "message_id", "token",
-                 "staff_member_id", "user_id", "check_id", "member_id", "statement_id")
+                 "staff_member_id", "user_id", "check_id", "member_id", "statement_id", "lead_id")
 }
 
 # Arguments that do not name anyone's record, so one value serves every case. Each is scoped by a
@@ -91,6 +92,11 @@ CONSTANT_ARGUMENTS: dict[str, Any] = {
     "step": "warning_signs",  # a safety plan step (of the signed-in person's own plan)
     "instrument_id": "reqol10",  # a questionnaire (started for the signed-in person)
 }
+
+
+def _lead_of(team_id: int) -> int:
+    return db.session.scalars(select(StaffMember.id).join(User, User.id == StaffMember.user_id).where(
+        User.role == Role.TEAM_LEAD, StaffMember.team_id == team_id).order_by(StaffMember.id)).first() or 0
 
 
 def build_world() -> World:
@@ -220,4 +226,5 @@ def _records(person: ServiceUser, their_carers: list[Any], marker: str, today: d
         "check_id": [check.id],  # a first NHS login sign-in that did not match them
         "member_id": [member.id],  # a member of their care team
         "statement_id": [statement.id],  # a statement of care about them, with version 1 agreed
+        "lead_id": [_lead_of(person.team_id)],  # their team's lead (an administrator gives them more teams)
     }

@@ -136,6 +136,7 @@ def build_world(role: str | None = None) -> World:
              "contribution_id": contribution.id, "flag_id": flag.id, "conflict_id": conflict.id,
              "assignment_id": handover.id, "staff_member_id": key_worker.id, "message_id": dead.id,
              "user_id": key_worker.user.id, "member_id": member.id, "check_id": check.id, "statement_id": statement.id,
+             "lead_id": lead.id,
              "section": Section.I_WILL_DO.value, "step": "warning_signs", "instrument_id": "dialog",
              "token": make_stop_token(_secret_key(), "service_user", person.id)},
     )

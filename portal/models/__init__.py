@@ -62,6 +62,7 @@ from portal.models.safety_plans import SAFETY_PLAN_STEPS, SafetyPlan, SafetyPlan
 from portal.models.second_factor import RecoveryCode, SecondFactor
 from portal.models.sessions import CareSession, DialogPlusArea
 from portal.models.statement_of_care import StatementOfCare, StatementOfCareVersion
+from portal.models.team_leadership import TeamLeadership
 
 __all__ = [
     "StatementOfCare",
@@ -138,5 +139,6 @@ __all__ = [
     "ServiceUser",
     "StaffMember",
     "Team",
+    "TeamLeadership",
     "User",
 ]

@@ -144,6 +144,8 @@ PHRASES: dict[str, Any] = {
     "staff_notification_choice_changed": _l("changed how they hear about answers that worry us"),
     "staff_away_changed": _l("changed the days they are away"),
     "staff_registration_changed": _l("changed a member of staff's profession or registration"),
+    "team_leadership_added": _l("gave a team lead another team to lead"),
+    "team_leadership_removed": _l("took another team away from a team lead"),
     # This page and the copy of your information
     "access_history_viewed": _l("looked at who has seen your information"),
     "information_copy_viewed": _l("looked at a copy of all your information"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -46,7 +46,7 @@ from portal.models import (
     Team,
     User,
 )
-from portal.services import feedback, outcomes, people
+from portal.services import feedback, outcomes, team_leadership
 from portal.services.caseload import care_plan_review_due_on, months_after, months_before
 from portal.services.safety_plans import REVIEW_MONTHS as SAFETY_PLAN_REVIEW_MONTHS
 
@@ -62,8 +62,8 @@ class Person:
 
 @dataclass(frozen=True)
 class Dashboard:
-    team_id: int
-    team_name: str
+    team_ids: tuple[int, ...]  # one team, or every team a service manager leads
+    team_name: str  # the team's name, or the teams' names joined
     start: date
     end: date
     people: int
@@ -111,11 +111,13 @@ def _in_order(groups: dict[str, outcome_rules.Outcomes], order: tuple[str, ...])
     return {group: groups[group] for group in order if group in groups}
 
 
-def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard:
-    """The dashboard for the signed-in team lead's team."""
-    team_id = people.staff_member_of(user).team_id
+def team_dashboard(user: User, start: date, end: date, today: date, teams: Sequence[Team] | None = None) -> Dashboard:
+    """The dashboard for the signed-in team lead's own team, or for the ``teams`` they lead
+    (services/team_leadership.chosen_teams): figures for those teams' people taken together."""
+    teams = list(teams) if teams is not None else team_leadership.chosen_teams(user, None)
+    team_ids = tuple(team.id for team in teams)
     session = db.session
-    counted = (ServiceUser.team_id == team_id,
+    counted = (ServiceUser.team_id.in_(team_ids),
                or_(ServiceUser.discharged_on.is_(None), ServiceUser.discharged_on > end))
     in_team = select(ServiceUser.id).where(*counted)
     since, until = _start_of(start), _end_of(end)
@@ -193,8 +195,8 @@ def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard
     by["key_worker"].pop("", None)  # people without a key worker are counted in the team's figures only
 
     return Dashboard(
-        team_id=team_id,
-        team_name=session.scalar(select(Team.name).where(Team.id == team_id)) or "",
+        team_ids=team_ids,
+        team_name=", ".join(team.name for team in teams),
         start=start, end=end, people=len(names),
         no_key_worker=sorted((Person(row.id, names[row.id]) for row in rows if row.key_worker_id is None),
                              key=lambda person: person.name),
@@ -207,7 +209,7 @@ def team_dashboard(user: User, start: date, end: date, today: date) -> Dashboard
         outcomes_by_age_band=_in_order(by["age_band"], (*outcome_rules.AGE_BANDS, "unknown")),
         outcomes_by_gender=_in_order(by["gender"], outcome_rules.GENDERS),
         outcomes_by_ethnic_group=_in_order(by["ethnic_group"], outcome_rules.ETHNIC_GROUPS),
-        feedback=feedback.team_feedback(team_id, start, end),
+        feedback=feedback.team_feedback(team_ids, start, end),
         no_activity=no_activity, no_activity_months=months,
     )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -138,11 +139,11 @@ class TeamFeedback:
 _known_as = func.coalesce(func.nullif(ServiceUser.preferred_name, ""), ServiceUser.given_name)
 
 
-def team_feedback(team_id: int, start: date, end: date) -> TeamFeedback:
-    """Everything given to the team in the period. Two queries."""
+def team_feedback(team_ids: Sequence[int], start: date, end: date) -> TeamFeedback:
+    """Everything given to the teams (one, or a service manager's several) in the period. Two queries."""
     rows = db.session.execute(
         select(Feedback.respondent, Feedback.fft_answer, Feedback.went_well, Feedback.could_be_better)
-        .where(Feedback.team_id == team_id, Feedback.given_on >= start, Feedback.given_on <= end)
+        .where(Feedback.team_id.in_(team_ids), Feedback.given_on >= start, Feedback.given_on <= end)
         .order_by(Feedback.given_on.desc(), Feedback.id.desc())
     ).all()
     went_well_all = [row.went_well for row in rows if row.went_well]
@@ -156,7 +157,7 @@ def team_feedback(team_id: int, start: date, end: date) -> TeamFeedback:
                    Feedback.could_be_better)
             .join(User, User.id == Feedback.contact_user_id)
             .outerjoin(ServiceUser, ServiceUser.user_id == User.id).outerjoin(Carer, Carer.user_id == User.id)
-            .where(Feedback.team_id == team_id, Feedback.given_on >= start, Feedback.given_on <= end)
+            .where(Feedback.team_id.in_(team_ids), Feedback.given_on >= start, Feedback.given_on <= end)
             .order_by(Feedback.given_on.desc())
         )
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, render_template
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,19 +15,22 @@ from portal.blueprints.staff import bp
 from portal.blueprints.staff import dashboard_presenters as presenter
 from portal.blueprints.staff.report_views import ReportPeriodForm, chosen_period
 from portal.models import Role
-from portal.services import dashboard, outcomes
+from portal.services import dashboard, outcomes, team_leadership
 
 
 def _dashboard() -> tuple[ReportPeriodForm, dashboard.Dashboard]:
     today = date.today()
     form, start, end = chosen_period(today)
-    return form, dashboard.team_dashboard(current_user, start, end, today)
+    teams = team_leadership.chosen_teams(current_user, request.args.get("team"))
+    return form, dashboard.team_dashboard(current_user, start, end, today, teams)
 
 
-def _period_args(board: dashboard.Dashboard) -> dict[str, int]:
-    args = {}
+def _period_args(board: dashboard.Dashboard) -> dict[str, int | str]:
+    args: dict[str, int | str] = {}
     for name, day in (("start", board.start), ("end", board.end)):
         args.update({f"{name}-day": day.day, f"{name}-month": day.month, f"{name}-year": day.year})
+    if request.args.get("team"):
+        args["team"] = str(request.args["team"])
     return args
 
 
@@ -43,6 +46,7 @@ def team_dashboard() -> str:
         feedback_chart=presenter.feedback_chart(board), change_labels=presenter.change_labels(),
         theme_labels=presenter.theme_labels(), measure_names=presenter.MEASURE_NAMES,
         thresholds=outcomes.thresholds(), min_days=outcomes.min_days(), breakdowns=presenter.breakdowns(board),
+        teams_led=team_leadership.teams_led(current_user), team_choice=request.args.get("team", ""),
     )
 
 
