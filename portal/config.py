@@ -263,7 +263,14 @@ def _json_list(value: str) -> list[Any]:
     return parsed
 
 
-_CASTS: dict[type, Any] = {bool: _bool, int: int, float: float, str: str, dict: _json_object, list: _json_list}
+def _codes(value: str) -> tuple[str, ...]:
+    """A list of short codes, comma-separated ("en,cy,pl") or as JSON (["en", "cy"])."""
+    codes = _json_list(value) if value.strip().startswith("[") else value.split(",")
+    return tuple(str(code).strip() for code in codes if str(code).strip())
+
+
+_CASTS: dict[type, Any] = {bool: _bool, int: int, float: float, str: str, dict: _json_object, list: _json_list,
+                           tuple: _codes}
 
 
 def load_config(name: str | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -290,7 +297,19 @@ def load_config(name: str | None = None, overrides: dict[str, Any] | None = None
     check_identity_settings(settings)
     check_safe(settings)
     check_care_team_roles(settings)
+    check_languages(settings)
     return settings
+
+
+def check_languages(settings: dict[str, Any]) -> None:
+    """PORTAL_LANGUAGES: English first (the portal's own words), then only languages it knows."""
+    from portal.languages import KNOWN
+
+    languages = tuple(settings.get("LANGUAGES") or ())
+    unknown = [code for code in languages if code not in KNOWN]
+    if not languages or languages[0] != "en" or unknown:
+        raise ConfigError(f"PORTAL_LANGUAGES must start with en and use only {', '.join(KNOWN)}"
+                          + (f" (not {', '.join(unknown)})" if unknown else "") + ", e.g. en,cy,pl,ar.")
 
 
 def check_care_team_roles(settings: dict[str, Any]) -> None:
