@@ -49,9 +49,11 @@ KNOWN_PROBLEMS = (
         _l("Every chart keeps a table of its numbers."),
     ),
     KnownProblem(
-        _l("The portal is only in English for now."),
+        _l("The Welsh, Polish and Arabic words on the portal were first written by a computer, and a "
+           "professional translator has not checked them yet. The questionnaires stay in English until the "
+           "trust adds a checked translation."),
         "",
-        _l("We are adding other languages, starting with Welsh, Polish and Arabic."),
+        _l("A professional translator will check every language before the portal is offered in it."),
     ),
 )
 
