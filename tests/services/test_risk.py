@@ -37,9 +37,10 @@ MONDAY, TUESDAY, FRIDAY, SATURDAY = 0, 1, 4, 5
 
 
 def next_weekday(weekday: int, at: time = time(10, 0)) -> datetime:
-    day = date.today() + timedelta(days=1)
-    while day.weekday() != weekday:
-        day += timedelta(days=1)
+    """That day of next week (Monday to Sunday), worked out when the test runs: Monday always comes
+    before Tuesday, whatever day today is (run on a Monday, "the next Tuesday" came before "the next Monday")."""
+    today = date.today()
+    day = today + timedelta(days=7 - today.weekday() + weekday)
     return datetime.combine(day, at, tzinfo=LONDON).astimezone(UTC)
 
 
