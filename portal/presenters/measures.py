@@ -114,7 +114,9 @@ def results(instrument: Instrument, response: MeasureResponse, history: list[Mea
         "kind": "reqol10",
         "label": reqol10.LABEL,
         "total": scores["total"],
-        "clinical_range": scores["clinical_range"],
+        # Kept with the scores since it was added; a response stored without it (an older one, or one
+        # scored elsewhere) gets the same rule as reqol10.score, never a server error.
+        "clinical_range": scores.get("clinical_range", scores["total"] < reqol10.CLINICAL_CUTOFF),
         "cutoff": reqol10.CLINICAL_CUTOFF,
         "previous_total": previous_total,
         "change": change,
