@@ -37,6 +37,8 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, make_url, select, text
 
+from tests.medplum_engine import stop_process
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 DATABASE = "portal_two_instances"
@@ -154,7 +156,8 @@ def instances(environment: dict[str, str], tmp_path_factory: pytest.TempPathFact
     servers = [
         subprocess.Popen(  # nosec B603 # a fixed command from this checkout
             [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120", "portal:create_app()"],
-            cwd=ROOT, env=environ_for_instance(environment), stdout=subprocess.DEVNULL,
+            # One proxy in front: the instances believe its X-Forwarded-For, as behind a load balancer.
+            cwd=ROOT, env={**environment, "PORTAL_TRUSTED_PROXIES": "1"}, stdout=subprocess.DEVNULL,
             stderr=logs[index].open("wb"))
         for index, port in enumerate(ports)
     ]
@@ -175,17 +178,7 @@ def instances(environment: dict[str, str], tmp_path_factory: pytest.TempPathFact
     finally:
         front.shutdown()
         for server in servers:
-            server.terminate()
-        for server in servers:
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-
-
-def environ_for_instance(environment: dict[str, str]) -> dict[str, str]:
-    # One proxy in front: the instances believe its X-Forwarded-For, as behind a load balancer.
-    return {**environment, "PORTAL_TRUSTED_PROXIES": "1"}
+            stop_process(server)
 
 
 def _csrf(page: str) -> str:
