@@ -27,7 +27,6 @@ from portal.models import (
     OutboxStatus,
     ServiceUser,
     StaffMember,
-    User,
 )
 from portal.models.base import utcnow
 from portal.record import contract
@@ -93,20 +92,13 @@ def _on_its_way(person: ServiceUser) -> bool:
 def staff_for(details: CareTeamParticipantDetails) -> StaffMember | None:
     """The one member of staff with an active account this participant names: by the portal's own
     staff identifier, else by professional registration (never a guess between two)."""
-    from portal.services.record_sync import registration_key  # record_sync imports this module
+    from portal.services.record_sync import staff_for_practitioner  # record_sync imports this module
     for value in details.practitioner.identifiers:
         staff_id = staff_member_id_of(value)
         if staff_id is not None:
             staff = db.session.get(StaffMember, staff_id)
             return staff if staff is not None and staff.user is not None and staff.user.active else None
-    keys = {registration_key(value) for value in details.practitioner.identifiers} - {""}
-    if not keys:
-        return None
-    rows = db.session.execute(
-        select(StaffMember.id, StaffMember.registration).join(User, User.id == StaffMember.user_id)
-        .where(StaffMember.registration != "", User.active.is_(True), User.role.in_(care_team.MEMBER_ROLES)))
-    found = {staff_id for staff_id, registration in rows if registration_key(registration) in keys}
-    return db.session.get(StaffMember, found.pop()) if len(found) == 1 else None
+    return staff_for_practitioner(details.practitioner)  # the same match as the key worker's
 
 
 def _role_code(details: CareTeamParticipantDetails) -> str:
