@@ -271,7 +271,6 @@ class FhirRecord:
         reference = f"Patient/{patient['id']}"
         candidates: list[tuple[datetime | None, Resource, str]] = []  # (since, member, team name)
         teams = self._search("CareTeam", {"patient": reference})
-        members = ctr.members_of(teams, now, self.systems, self._practitioner)
         for team in teams:
             if team.get("status", "active") != "active" or not fr.is_current(team.get("period"), now):
                 continue
@@ -289,9 +288,10 @@ class FhirRecord:
                           for e in episodes if e.get("careManager")]
         # The members only once the record holds the portal's own care team: a CareTeam of the record's
         # that names just the key worker must not take everyone else out of the care team.
+        # (Each member's Practitioner is read only then.)
         care_team_system = self.systems("care-team")
-        care_team = members if any(i.get("system") == care_team_system
-                                   for team in teams for i in team.get("identifier", [])) else None
+        care_team = ctr.members_of(teams, now, self.systems, self._practitioner) if any(
+            i.get("system") == care_team_system for team in teams for i in team.get("identifier", [])) else None
         if not candidates:
             return CareAllocation(pathway_name=pathway, under_care=under_care, discharged_on=discharged_on,
                                   care_team=care_team)
