@@ -10,7 +10,6 @@ worker (``handover.allocate``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.care_team_roles import OTHER, CareTeamRole
 from portal.extensions import db
-from portal.models import CareTeamMember, Role, ServiceUser, StaffMember, Team, User
+from portal.models import CareTeamMember, Role, ServiceUser, StaffMember, User
 from portal.models.base import utcnow
 from portal.services import audit, care_team_record, people, settings
 from portal.services.errors import NotAllowed, NotFound
@@ -77,27 +76,15 @@ def membership(user: User, person: ServiceUser) -> CareTeamMember | None:
         CareTeamMember.removed_at.is_(None)))
 
 
-@dataclass(frozen=True)
-class Candidate:
-    id: int
-    name: str
-    profession: str
-    team_name: str
-
-
-def candidates(user: User, person: ServiceUser) -> list[Candidate]:
+def _may_join(person: ServiceUser, staff_member_id: int) -> bool:
     """Staff with an active account, in any team, who could join the care team: not the key worker
-    and not a member already. By team (the person's own first), then name."""
-    _manager(user, person)
+    and not a member already. One row read (the search, services/care_team_search.py, lists them)."""
     current = select(CareTeamMember.staff_member_id).where(CareTeamMember.service_user_id == person.id,
                                                            CareTeamMember.removed_at.is_(None))
-    rows = db.session.execute(
-        select(StaffMember.id, StaffMember.name, StaffMember.profession, Team.name, StaffMember.team_id)
-        .join(User, User.id == StaffMember.user_id).join(Team, Team.id == StaffMember.team_id)
-        .where(User.active.is_(True), User.role.in_(MEMBER_ROLES), StaffMember.id.not_in(current),
-               StaffMember.id != (person.key_worker_id or -1))
-        .order_by(StaffMember.team_id != person.team_id, Team.name, StaffMember.name, StaffMember.id))
-    return [Candidate(id_, name, profession, team) for id_, name, profession, team, _ in rows]
+    return db.session.scalar(
+        select(StaffMember.id).join(User, User.id == StaffMember.user_id)
+        .where(StaffMember.id == staff_member_id, User.active.is_(True), User.role.in_(MEMBER_ROLES),
+               StaffMember.id.not_in(current), StaffMember.id != (person.key_worker_id or -1))) is not None
 
 
 def _reason(text: str) -> str:
@@ -113,7 +100,7 @@ def add_member(user: User, person: ServiceUser, staff_member_id: int, role: str,
     _manager(user, person)
     if role not in roles():
         raise ValueError(f"Unknown care team role {role!r}")
-    if staff_member_id not in {candidate.id for candidate in candidates(user, person)}:
+    if not _may_join(person, staff_member_id):
         staff = db.session.get(StaffMember, staff_member_id)
         if staff is not None and (staff.id == person.key_worker_id or membership_of(staff, person)):
             raise AlreadyInCareTeam(staff.name)
