@@ -6,6 +6,7 @@ from flask import Flask, g
 from flask_babel import get_locale
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
+from portal import languages
 from portal.config import ROOT
 from portal.dates import register_filters as register_date_filters
 from portal.forms.once import token_input
@@ -41,6 +42,10 @@ def configure_jinja(app: Flask) -> None:
     from portal.navigation import navigation_for
 
     app.jinja_env.globals["charts"] = charts
+    # For the layout and components/language.html (imported macros see globals, not the context):
+    # the languages to offer, and which way a language is written.
+    app.jinja_env.globals["languages_offered"] = lambda: languages.offered(app.config["LANGUAGES"])
+    app.jinja_env.filters["text_direction"] = languages.direction
 
     app.jinja_env.globals["navigation_for"] = navigation_for
     app.jinja_env.globals["form_token_input"] = token_input

@@ -8,8 +8,6 @@ to the page they were on (a path on this site only).
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, url_for
-from flask.blueprints import BlueprintSetupState
-from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -39,13 +37,3 @@ def choose_language() -> Response:
     response.set_cookie(languages.COOKIE, code, max_age=languages.COOKIE_MAX_AGE, secure=request.is_secure,
                         httponly=True, samesite="Lax")
     return response
-
-
-
-@bp.record_once
-def _language_helpers(state: BlueprintSetupState) -> None:
-    """For the layout and components/language.html (imported macros see globals, not the context):
-    the languages to offer, and which way the page's language is written."""
-    state.app.jinja_env.globals.update(
-        languages_offered=lambda: languages.offered(current_app.config["LANGUAGES"]),
-        text_direction=lambda: languages.direction(str(get_locale() or "en")))

@@ -86,6 +86,7 @@ def test_the_language_page_works_on_its_own(client: FlaskClient) -> None:
     page = client.get("/language?next=/privacy").get_data(as_text=True)
     assert "<h1" in page and 'name="next" value="/privacy"' in page
     assert 'value="cy" lang="cy" dir="ltr"' in page
+    assert page.count('class="portal-language"') == 1, "the choice once, not again above the page"
 
 
 def test_choosing_a_language_signed_out_sets_a_cookie_and_returns_to_the_page(client: FlaskClient) -> None:
