@@ -32,6 +32,7 @@ from babel.numbers import format_decimal
 
 FORMATS = ("day", "short_day", "day_month", "day_time", "short_day_time", "clock")
 UK = ZoneInfo("Europe/London")
+BRITISH_ENGLISH = Locale("en", "GB")  # made once: every English date on a page asks for it
 
 
 def person_locale() -> Locale:
@@ -43,7 +44,7 @@ def person_locale() -> Locale:
     except RuntimeError:  # outside an application context
         locale = None
     if locale is None or locale.language == "en":
-        return Locale("en", "GB")
+        return BRITISH_ENGLISH
     return locale
 
 
