@@ -10,7 +10,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.dates import format_when
+from portal.dates import format_number, format_when
 from portal.models import StatementOfCare, StatementOfCareVersion
 from portal.services import care_team
 
@@ -36,7 +36,8 @@ def role_name(code: str) -> str:
 
 
 def _number(value: float | int) -> str:
-    return f"{value:g}"
+    """A score as the person's language writes it: a DIALOG mean with its one decimal place."""
+    return format_number(value, 0 if float(value).is_integer() else 1)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ key worker's session summary stays as it is: this replaces nothing.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -129,6 +130,14 @@ def _goal(goal: Any, today: date) -> dict[str, Any]:
     }
 
 
+def _as_read(value: Any) -> Any:
+    """A DIALOG mean to one decimal place, rounded half up, as the results page shows it
+    (presenters/measures.average); whole scores as they are."""
+    if isinstance(value, float):
+        return float(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+    return value
+
+
 def _measure(person: ServiceUser, instrument_id: str) -> dict[str, Any] | None:
     done = [r for r in measures.history(person, instrument_id) if r.scores]
     if not done:
@@ -136,8 +145,8 @@ def _measure(person: ServiceUser, instrument_id: str) -> dict[str, Any] | None:
     latest, before = done[-1], (done[-2] if len(done) > 1 else None)
     scores: dict[str, Any] = {}
     for key in SCORES[instrument_id]:
-        now_value = (latest.scores or {}).get(key)
-        then_value = (before.scores or {}).get(key) if before else None
+        now_value = _as_read((latest.scores or {}).get(key))
+        then_value = _as_read((before.scores or {}).get(key)) if before else None
         change = round(now_value - then_value, 2) if isinstance(now_value, (int, float)) and \
             isinstance(then_value, (int, float)) else None
         scores[key] = {"latest": now_value, "before": then_value, "change": change}

@@ -155,3 +155,18 @@ def test_agreeing_again_with_nothing_changed_makes_no_new_version(app, service_u
     assert again.id == first.id and [v.number for v in statement.versions] == [1]
     assert len(db.session.scalars(select(OutboxMessage).where(
         OutboxMessage.kind == contract.STATEMENT_OF_CARE_AGREED)).all()) == 1
+
+
+def test_dialog_means_are_shown_and_sent_as_the_results_page_shows_them(app, service_user, consultant) -> None:
+    today = date.today()
+    create_response(service_user, "dialog", today - timedelta(days=40),
+                    {"quality_of_life": 3.6666666666666665, "treatment_satisfaction": 5.0})
+    create_response(service_user, "dialog", today - timedelta(days=3),
+                    {"quality_of_life": 4.333333333333333, "treatment_satisfaction": 5.0})
+
+    scores = soc.template(service_user, today)["measures"]["dialog"]["scores"]["quality_of_life"]
+    text = soc.document_text("", {"measures": {"dialog": {"submitted_on": "2026-12-04", "before_on": "2026-10-28",
+                                                          "scores": {"quality_of_life": scores}}}})
+
+    assert scores == {"latest": 4.3, "before": 3.7, "change": 0.6}  # one decimal, half up, as on the results page
+    assert "quality of life 4.3 (change +0.6 since 2026-10-28)" in text
