@@ -23,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.models import (
@@ -79,6 +80,7 @@ def writer_role(user: User, person: ServiceUser) -> str:
 def statements(person: ServiceUser) -> list[StatementOfCare]:
     """Every statement of care for this person, the newest first."""
     return list(db.session.scalars(select(StatementOfCare).where(StatementOfCare.service_user_id == person.id)
+                                   .options(selectinload(StatementOfCare.versions))  # every list shows them
                                    .order_by(StatementOfCare.started_at.desc(), StatementOfCare.id.desc())))
 
 
