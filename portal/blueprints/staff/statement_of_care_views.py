@@ -23,7 +23,7 @@ from portal.forms.fields import RadioField, TextAreaField
 from portal.forms.once import OnceForm
 from portal.forms.validators import MaxLength, Required
 from portal.htmx import redirect_after_post, wants_fragment
-from portal.models import ServiceUser, StatementOfCare
+from portal.models import ServiceUser, StatementOfCare, StatementOfCareVersion
 from portal.presenters import statement_of_care as presenter
 from portal.services import goals, once, people
 from portal.services import statement_of_care as statements
@@ -157,12 +157,18 @@ def review_statement_goal(service_user_id: int, statement_id: int, goal_id: int)
                            progress=goals.progress(goal), form=form, conflict=conflict)
 
 
+def _version(service_user_id: int, statement_id: int, number: int) -> tuple[ServiceUser, StatementOfCare,
+                                                                          StatementOfCareVersion]:
+    """One agreed version (on screen or for print), its statement and person; the reading is audited."""
+    person = _person(service_user_id, audit_view=True)
+    statement = statements.statement_for(person, statement_id)
+    return person, statement, statements.version_for(statement, number)
+
+
 @bp.get(PREFIX + "/<int:statement_id>/versions/<int:number>")
 @roles(*STAFF)
 def statement_of_care_version(service_user_id: int, statement_id: int, number: int) -> str:
-    person = _person(service_user_id, audit_view=True)
-    statement = statements.statement_for(person, statement_id)
-    version = statements.version_for(statement, number)
+    person, statement, version = _version(service_user_id, statement_id, number)
     return render_template("staff/statement_of_care_version.html", person=person, statement=statement,
                            version=version, view=presenter.version_view(version),
                            may_write=statements.may_write(current_user, person))
@@ -171,9 +177,7 @@ def statement_of_care_version(service_user_id: int, statement_id: int, number: i
 @bp.get(PREFIX + "/<int:statement_id>/versions/<int:number>/print")
 @roles(*STAFF)
 def print_statement_of_care(service_user_id: int, statement_id: int, number: int) -> str:
-    person = _person(service_user_id, audit_view=True)
-    statement = statements.statement_for(person, statement_id)
-    version = statements.version_for(statement, number)
+    person, statement, version = _version(service_user_id, statement_id, number)
     return render_template("staff/statement_of_care_print.html", person=person, statement=statement,
                            version=version, view=presenter.version_view(version),
                            back_url=url_for("staff.statement_of_care_version", service_user_id=person.id,
