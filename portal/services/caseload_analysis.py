@@ -13,7 +13,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -78,7 +78,6 @@ class Line:
 
     people: int = 0
     overdue_people: int = 0
-    by_pathway: Counter[int | None] = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
@@ -150,12 +149,10 @@ def analyse(user: User, today: date, args: Mapping[str, str] | None = None) -> A
     held = select(ServiceUser.key_worker_id).where(ServiceUser.team_id == lead.team_id,
                                                    ServiceUser.discharged_on.is_(None))
     key_workers = [
-        KeyWorker(id_, name, profession, may_be_key_worker(registration), user_id is None or not active,
-                  _away(away_from, away_until, today))
-        for id_, name, profession, registration, user_id, active, away_from, away_until in db.session.execute(
-            select(StaffMember.id, StaffMember.name, StaffMember.profession, StaffMember.registration,
-                   StaffMember.user_id, User.active, StaffMember.away_from, StaffMember.away_until)
-            .outerjoin(User, User.id == StaffMember.user_id)
+        KeyWorker(staff.id, staff.name, staff.profession, may_be_key_worker(staff.registration),
+                  staff.user_id is None or not active, staff.away_on(today))
+        for staff, active in db.session.execute(
+            select(StaffMember, User.active).outerjoin(User, User.id == StaffMember.user_id)
             .where((StaffMember.id.in_(held))
                    | ((StaffMember.team_id == lead.team_id) & User.role.in_((Role.KEY_WORKER, Role.TEAM_LEAD))
                       & User.active.is_(True)))
@@ -174,17 +171,12 @@ def analyse(user: User, today: date, args: Mapping[str, str] | None = None) -> A
         for line in (by_key_worker[person.key_worker.id if person.key_worker else None], by_pathway[person.pathway.id]):
             line.people += 1
             line.overdue_people += bool(person.overdue)
-        by_key_worker[person.key_worker.id if person.key_worker else None].by_pathway[person.pathway.id] += 1
         overdue.update({(item.code, item.instrument_id) for item in person.overdue})
     if None in by_pathway:
         pathways.append(no_pathway)
     filters = Filters.from_args(args or {}, pathways)
     return Analysis(found, key_workers, pathways, dict(by_key_worker), dict(by_pathway), overdue, filters,
                     [p for p in found if filters.matches(p)])
-
-
-def _away(away_from: date | None, away_until: date | None, today: date) -> bool:
-    return away_from is not None and away_from <= today and (away_until is None or today <= away_until)
 
 
 def _person(row: CaseloadRow, pathway: Pathway, key_workers: dict[int, KeyWorker]) -> Person:
