@@ -140,14 +140,10 @@ def allocate_many(user: User, service_user_ids: Sequence[int], key_worker_id: in
         raise NotRegistered(chosen.name)
     now = now or utcnow()
     note = _handover(handover_on, handover_note, now)
-    try:
-        assignments = [_change_key_worker(person, chosen, handover_on=handover_on, note=note, recorded_by=user,
-                                          source=AssignmentSource.PORTAL, now=now)
-                       for person in sorted(persons, key=lambda p: p.id)]
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    assignments = [_change_key_worker(person, chosen, handover_on=handover_on, note=note, recorded_by=user,
+                                      source=AssignmentSource.PORTAL, now=now)
+                   for person in sorted(persons, key=lambda p: p.id)]
+    db.session.commit()  # one transaction: a failure before this leaves nothing (the request's session is rolled back)
     return assignments
 
 
