@@ -29,7 +29,7 @@ def _presented(person: ServiceUser, response: MeasureResponse | None) -> dict[st
                 "treatment_satisfaction": result["treatment_satisfaction"],
                 "more_help_topics": result["more_help_topics"]}
     return {"submitted_at": response.submitted_at, "total": result["total"], "cutoff": result["cutoff"],
-            "in_support_range": result["total"] < result["cutoff"], "previous_total": result["previous_total"],
+            "in_support_range": result["clinical_range"], "previous_total": result["previous_total"],
             "change": result["change"]}
 
 
