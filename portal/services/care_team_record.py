@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from portal.extensions import db
@@ -45,10 +46,7 @@ def message(person: ServiceUser, now: datetime) -> contract.CareTeamChanged:
         participants.append({
             "staff_member_id": person.key_worker.id, "name": person.key_worker.name,
             "professional_registration": person.key_worker.registration, "role": KEY_WORKER_ROLE,
-            "role_name": "Key worker", "since": now.isoformat()})
-        since = _key_worker_since(person)
-        if since is not None:
-            participants[0]["since"] = since.isoformat()
+            "role_name": "Key worker", "since": (_key_worker_since(person) or now).isoformat()})
     for member in care_team.current_members(person):
         participants.append({
             "staff_member_id": member.staff_member.id, "name": member.staff_member.name,
@@ -61,9 +59,9 @@ def message(person: ServiceUser, now: datetime) -> contract.CareTeamChanged:
 
 def _english(name: Any) -> str:
     """A role's name as the record holds it: in English, whatever the reader's language (a built-in
-    role's name is a lazy translation: its message id; a trust's own role is plain text)."""
-    args = getattr(name, "_args", None)
-    return str(args[0]) if args else str(name)
+    role's name is a lazy translation; a trust's own role is plain text)."""
+    with force_locale("en"):
+        return str(name)
 
 
 def _aware(moment: datetime) -> datetime:

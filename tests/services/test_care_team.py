@@ -107,3 +107,19 @@ def test_a_trust_adds_its_own_roles_and_other_stays_last(app) -> None:
     with pytest.raises(ValueError):
         roles_from([{"code": "Bad Code", "name": "x", "description": "y"}])
     assert Role.KEY_WORKER in care_team.MEMBER_ROLES
+
+
+def test_the_record_gets_each_role_in_english_whatever_language_the_page_is_in(app, service_user, team_lead) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from flask_babel import force_locale
+
+    from portal.services import care_team_record
+
+    bello = _consultant()
+    care_team.add_member(team_lead.user, service_user, bello.id, "consultant_psychiatrist", "Medication review")
+    with app.test_request_context(), force_locale("cy"):
+        welsh = str(care_team.roles()["consultant_psychiatrist"].name)
+        sent = care_team_record.message(service_user, datetime.now(UTC))
+    [member] = [p for p in sent["participants"] if p["staff_member_id"] == bello.id]
+    assert welsh != "Consultant psychiatrist" and member["role_name"] == "Consultant psychiatrist"
