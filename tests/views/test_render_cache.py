@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from werkzeug.datastructures import MultiDict
 
 from portal.extensions import db
@@ -126,3 +126,17 @@ def test_signed_out_pages_and_other_roles_render_the_same_from_the_cache(
         assert _normalised(cached) == _normalised(uncached), url
     assert "Back to Dai &lt;i&gt; O&#39;Hara" in cached
     assert "Dai" not in "".join(app.extensions["render_cache"].entries.values())
+
+
+def test_the_cached_layout_never_carries_one_language_into_another(app: Flask) -> None:
+    """The header and footer are rendered once per language (portal/render_cache.py): asking in Welsh
+    first must leave an English page English, and the Arabic page right to left."""
+    client = app.test_client()
+    welsh = client.get("/get-help", headers={"Accept-Language": "cy"}).get_data(as_text=True)
+    english = client.get("/get-help", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    arabic = client.get("/get-help", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert 'lang="cy"' in welsh and 'lang="en" dir="ltr"' in english and 'lang="ar" dir="rtl"' in arabic
+    with app.test_request_context(), force_locale("cy"):
+        skip_link_in_welsh = gettext("Skip to main content")
+    assert skip_link_in_welsh != "Skip to main content"
+    assert skip_link_in_welsh in welsh and skip_link_in_welsh not in english and "Skip to main content" in english
