@@ -60,6 +60,7 @@ from portal.models import (  # noqa: E402
 from portal.models.base import utcnow  # noqa: E402
 from portal.models.goals import AuthorRole, GoalStatus  # noqa: E402
 from portal.models.safety_plans import SafetyPlan  # noqa: E402
+from portal.services import outcome_series  # noqa: E402
 from portal.services.accounts import hash_password  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,6 +261,7 @@ def seed(app: Flask, sizes: Sizes = Sizes(), rng_seed: int = 18) -> int:  # noqa
         write.flush()
         write.fix_sequences()
         db.session.commit()
+        write.count += outcome_series.rebuild()  # bulk inserts pass by the flush listener that keeps it
     return write.count
 
 

@@ -31,10 +31,12 @@ def _init_extensions(app: Flask) -> None:
     from portal.auth_session import init_login
     from portal.extensions import babel, csrf, db, limiter, migrate
     from portal.i18n import select_locale
+    from portal.services.outcome_series import keep_in_step
     from portal.sqlite_settings import init_sqlite
 
     db.init_app(app)
     init_sqlite(app)
+    keep_in_step()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -18,6 +18,7 @@ def init_cli(app: Flask) -> None:
     from portal.risk_cli import risk
 
     app.cli.add_command(risk)
+    app.cli.add_command(outcomes)
 
 
 @click.command("seed-demo")
@@ -41,3 +42,16 @@ def demo_code() -> None:
     from portal.services.demo import DEMO_TOTP_SECRET
 
     click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+
+
+@click.group("outcomes")
+def outcomes() -> None:
+    """The dashboard's outcome figures."""
+
+
+@outcomes.command("rebuild")
+def rebuild_outcomes() -> None:
+    """Recompute each score series' first and latest points from the scores (after a bulk load)."""
+    from portal.services.outcome_series import rebuild
+
+    click.echo(f"{rebuild()} score series recomputed.")

@@ -92,15 +92,29 @@ def changes_by_person(series: Mapping[str, Mapping[int, Sequence[Series]]], star
 def summarise(people: Iterable[int], changes: Mapping[str, Mapping[int, float]],
               thresholds: Mapping[str, float]) -> Outcomes:
     """Count the people's paired measures and their kinds of change (``changes_by_person``)."""
+    return summarise_kinds(people, kinds_of_change(changes, thresholds))
+
+
+def kinds_of_change(changes: Mapping[str, Mapping[int, float]],
+                    thresholds: Mapping[str, float]) -> dict[str, dict[int, str]]:
+    """instrument id → person id → their kind of change, classed once for every grouping."""
+    return {instrument_id: {person_id: classify_change(change, thresholds[instrument_id])  # type: ignore[arg-type]
+                            for person_id, change in changes.get(instrument_id, {}).items()}
+            for instrument_id in INSTRUMENTS}
+
+
+def summarise_kinds(people: Iterable[int], kinds: Mapping[str, Mapping[int, str]]) -> Outcomes:
+    """``summarise`` from kinds already classed: the work is in the number of ``people``, not of
+    everyone with a change, so a team's many small groups each cost only their own size."""
     counted = set(people)
     paired_any: set[int] = set()
     measures = {}
     for instrument_id in INSTRUMENTS:
         counts = dict.fromkeys(CHANGES, 0)
-        of_measure = changes.get(instrument_id, {})
-        paired_people = counted & of_measure.keys()
+        of_measure = kinds.get(instrument_id, {})
+        paired_people = {person_id for person_id in counted if person_id in of_measure}
         for person_id in paired_people:
-            counts[classify_change(of_measure[person_id], thresholds[instrument_id])] += 1  # type: ignore[arg-type]
+            counts[of_measure[person_id]] += 1
         paired_any |= paired_people
         measures[instrument_id] = MeasureOutcome(instrument_id, len(counted), len(paired_people), counts)
     return Outcomes(len(counted), len(paired_any), measures)

@@ -30,6 +30,7 @@ from portal.models.measures import (
     SafetyFlag,
 )
 from portal.models.outbox import OutboxMessage, OutboxStatus
+from portal.models.outcome_series import OutcomeSeries
 from portal.models.password_reset import PasswordReset
 from portal.models.people import (
     STAFF_ROLES,
@@ -128,6 +129,7 @@ __all__ = [
     "Invitation",
     "AssignmentSource",
     "KeyWorkerAssignment",
+    "OutcomeSeries",
     "OutboxMessage",
     "OutboxStatus",
     "CarerDetailConflict",

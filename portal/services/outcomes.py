@@ -1,24 +1,23 @@
 """Loading the series that portal/outcome_rules.py counts: DIALOG quality-of-life means, ReQoL-10
-totals and GBO ratings, for a set of people, in three queries whatever their number."""
+totals and GBO ratings, for a set of people, in one query (two for a period in the past) whatever
+their number."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select
 
 from portal import outcome_rules
 from portal.extensions import db
-from portal.models import Goal, GoalRating, GoalStatus, MeasureResponse, ResponseStatus
-from portal.services import settings
+from portal.models import Goal, GoalRating, MeasureResponse
+from portal.services import outcome_series, settings
 
 SeriesByPerson = dict[int, list[outcome_rules.Series]]
 
-SCORE_KEYS = {"dialog": "quality_of_life", "reqol10": "total"}
 DIALOG_RELIABLE_CHANGE_DEFAULT = 1.0  # no published threshold: docs/adr/0004-outcomes-and-feedback.md
 
 
@@ -38,54 +37,23 @@ def min_days() -> int:
 
 
 def series_for(people: Select[Any], end: date) -> dict[str, SeriesByPerson]:
-    """instrument id → person id → series, up to the end of ``end``. Only each series' first and
-    latest points are read (window functions, on SQLite and PostgreSQL alike): pairing and change
-    use nothing else, and a team of 10,000 then needs two rows per person and measure, not all."""
-    until = datetime.combine(end, time.max, tzinfo=UTC)
+    """instrument id → person id → series, up to the end of ``end``: only each series' first and
+    latest points, which is all pairing and change use. For a period ending today they come from
+    ``outcome_series``, one row per series; for one in the past, from the scores."""
+    stored = outcome_series.read(people, end)
+    if stored is None:
+        until = datetime.combine(end, time.max, tzinfo=UTC)
+        connection = db.session.connection()
+        stored = (outcome_series.measure_points(connection, MeasureResponse.service_user_id.in_(people),
+                                                MeasureResponse.submitted_at <= until),
+                  outcome_series.goal_points(connection, Goal.service_user_id.in_(people),
+                                             GoalRating.rated_at <= until))
+    measures, goals = stored
     found: dict[str, SeriesByPerson] = {instrument_id: {} for instrument_id in outcome_rules.INSTRUMENTS}
-
-    score = case((MeasureResponse.instrument_id == "dialog", MeasureResponse.scores["quality_of_life"].as_float()),
-                 else_=MeasureResponse.scores["total"].as_float())
-    order = (MeasureResponse.submitted_at, MeasureResponse.id)
-    part = (MeasureResponse.service_user_id, MeasureResponse.instrument_id)
-    ranked = (
-        select(MeasureResponse.service_user_id.label("person"), MeasureResponse.instrument_id.label("instrument"),
-               MeasureResponse.submitted_at.label("at"), score.label("score"),
-               func.row_number().over(partition_by=part, order_by=order).label("from_first"),
-               func.row_number().over(partition_by=part, order_by=[column.desc() for column in order])
-               .label("from_latest"))
-        .where(MeasureResponse.service_user_id.in_(people), MeasureResponse.instrument_id.in_(tuple(SCORE_KEYS)),
-               MeasureResponse.status == ResponseStatus.SUBMITTED, MeasureResponse.superseded.is_(False),
-               MeasureResponse.submitted_at <= until, score.is_not(None))
-        .subquery()
-    )
-    measures: dict[str, dict[int, list[outcome_rules.Point]]] = {key: defaultdict(list) for key in SCORE_KEYS}
-    for person_id, instrument_id, at, value in db.session.execute(
-        select(ranked.c.person, ranked.c.instrument, ranked.c.at, ranked.c.score)
-        .where(or_(ranked.c.from_first == 1, ranked.c.from_latest == 1))
-    ):
-        measures[instrument_id][person_id].append((at.date(), value))
-    for instrument_id, by_person in measures.items():
-        found[instrument_id] = {person_id: [series] for person_id, series in by_person.items()}
-
-    rating_order = (GoalRating.rated_at, GoalRating.id)
-    rated = (
-        select(Goal.service_user_id.label("person"), Goal.id.label("goal"), GoalRating.rated_at.label("at"),
-               GoalRating.rating.label("rating"),
-               func.row_number().over(partition_by=Goal.id, order_by=rating_order).label("from_first"),
-               func.row_number().over(partition_by=Goal.id, order_by=[column.desc() for column in rating_order])
-               .label("from_latest"))
-        .join(GoalRating, GoalRating.goal_id == Goal.id)
-        .where(Goal.service_user_id.in_(people), Goal.status != GoalStatus.DRAFT, GoalRating.rated_at <= until)
-        .subquery()
-    )
-    goals: dict[int, dict[int, list[outcome_rules.Point]]] = defaultdict(lambda: defaultdict(list))
-    for person_id, goal_id, at, rating in db.session.execute(
-        select(rated.c.person, rated.c.goal, rated.c.at, rated.c.rating)
-        .where(or_(rated.c.from_first == 1, rated.c.from_latest == 1))
-    ):
-        goals[person_id][goal_id].append((at.date(), rating))
-    found["gbo"] = {person_id: list(by_goal.values()) for person_id, by_goal in goals.items()}
+    for (person_id, instrument_id), points in measures.items():
+        found[instrument_id][person_id] = [points]
+    for person_id, points in goals.values():
+        found["gbo"].setdefault(person_id, []).append(points)
     return found
 
 
@@ -95,14 +63,13 @@ def outcomes_for(
 ) -> tuple[outcome_rules.Outcomes, dict[str, dict[str, outcome_rules.Outcomes]]]:
     """The outcomes for everyone, and for each group of each grouping (e.g. "key worker": person
     id → their key worker's name), read once for all of them."""
-    limits = thresholds()
     changes = outcome_rules.changes_by_person(series_for(people, end), start, end, min_days())
-    everyone = outcome_rules.summarise(person_ids, changes, limits)
+    kinds = outcome_rules.kinds_of_change(changes, thresholds())
+    everyone = outcome_rules.summarise_kinds(person_ids, kinds)
     grouped: dict[str, dict[str, outcome_rules.Outcomes]] = {}
     for grouping, groups in (groupings or {}).items():
         members: dict[str, list[int]] = {}
         for person_id, group in groups.items():
             members.setdefault(group, []).append(person_id)
-        grouped[grouping] = {group: outcome_rules.summarise(ids, changes, limits)
-                             for group, ids in sorted(members.items())}
+        grouped[grouping] = {group: outcome_rules.summarise_kinds(ids, kinds) for group, ids in sorted(members.items())}
     return everyone, grouped
