@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
@@ -86,7 +86,8 @@ class MeasureAssignment(Base):
 
 
 class MeasureDeferral(Base):
-    """'Not appropriate now' (for example in crisis), with a reason and a date to try again."""
+    """'Not appropriate now' (for example in crisis), with a reason and a date to try again; or
+    ``declined``: the person chose not to answer it (a reason only if they gave one)."""
 
     __tablename__ = "measure_deferral"
 
@@ -95,6 +96,7 @@ class MeasureDeferral(Base):
     instrument_id: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text)
     until: Mapped[date]
+    declined: Mapped[bool] = mapped_column(default=False, server_default=false())
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 

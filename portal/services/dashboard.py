@@ -6,9 +6,8 @@ Definitions (docs/adr/0004-outcomes-and-feedback.md):
 - no key worker, care plan and safety plan review overdue, no safety plan: today's picture, since
   the portal does not keep their history; the same rules as the caseload (services/caseload.py,
   services/safety_plans.py: a safety plan is reviewed at least once a year);
-- measures completed: questionnaires submitted in the period, by measure; deferred: deferrals
-  recorded in the period (the portal records no "declined": a person who does not want to answer
-  is deferred with the reason);
+- measures completed: questionnaires submitted in the period, by measure; deferred: "not the right
+  time" recorded in the period; declined: "they chose not to answer" recorded in the period;
 - paired measures and change: portal/outcome_rules.py;
 - feedback: the Friends and Family Test given to the team in the period (services/feedback.py);
 - no activity: people with no questionnaire, goal rating, session or care plan agreed in the
@@ -73,7 +72,8 @@ class Dashboard:
     safety_plan_overdue: int
     no_safety_plan: int
     completed: dict[str, int]  # measure → questionnaires submitted in the period
-    deferred: dict[str, int]  # measure → deferrals recorded in the period
+    deferred: dict[str, int]  # measure → "not the right time" recorded in the period
+    declined: dict[str, int]  # measure → "they chose not to answer" recorded in the period
     outcomes: outcome_rules.Outcomes
     outcomes_by_key_worker: dict[str, outcome_rules.Outcomes]
     outcomes_by_pathway: dict[str, outcome_rules.Outcomes]  # "" = no pathway recorded
@@ -157,14 +157,15 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
             completed[instrument_id] += int(count or 0)
         if last_at is not None:
             last_measure[su] = max(last_at.date(), last_measure.get(su) or date.min)
-    deferred = dict.fromkeys(MEASURES, 0)
-    for instrument_id, count in session.execute(
-        select(MeasureDeferral.instrument_id, func.count())
+    deferred, declined = dict.fromkeys(MEASURES, 0), dict.fromkeys(MEASURES, 0)
+    for instrument_id, chose_not_to, count in session.execute(
+        select(MeasureDeferral.instrument_id, MeasureDeferral.declined, func.count())
         .where(MeasureDeferral.service_user_id.in_(in_team), MeasureDeferral.recorded_at >= since,
-               MeasureDeferral.recorded_at <= until).group_by(MeasureDeferral.instrument_id)
+               MeasureDeferral.recorded_at <= until)
+        .group_by(MeasureDeferral.instrument_id, MeasureDeferral.declined)
     ):
         if instrument_id in deferred:
-            deferred[instrument_id] = count
+            (declined if chose_not_to else deferred)[instrument_id] = count
 
     def latest(query):  # type: ignore[no-untyped-def]
         return {su: (at.date() if at else None) for su, at in session.execute(query)}
@@ -204,7 +205,7 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
         no_care_plan=len(names.keys() - plans.keys()),
         safety_plan_overdue=sum(months_after(last, SAFETY_PLAN_REVIEW_MONTHS) <= today for last in safety.values()),
         no_safety_plan=len(names.keys() - safety.keys()),
-        completed=completed, deferred=deferred,
+        completed=completed, deferred=deferred, declined=declined,
         outcomes=overall, outcomes_by_key_worker=by["key_worker"], outcomes_by_pathway=by["pathway"],
         outcomes_by_age_band=_in_order(by["age_band"], (*outcome_rules.AGE_BANDS, "unknown")),
         outcomes_by_gender=_in_order(by["gender"], outcome_rules.GENDERS),

@@ -195,7 +195,8 @@ def _questionnaires(person: ServiceUser) -> dict[str, Any]:
                                       "asked_at": _when(a.assigned_at), "done_at": _when(a.completed_at)}
                                      for a in assignments],
         "questionnaires_put_off": [{"instrument": d.instrument_id, "until": _when(d.until),
-                                    "recorded_at": _when(d.recorded_at)} for d in deferrals],
+                                    "you_chose_not_to_answer": d.declined, "recorded_at": _when(d.recorded_at)}
+                                   for d in deferrals],
     }
 
 

@@ -337,6 +337,7 @@ class DueMeasure:
     deferred_until: date | None = None
     deferral_reason: str | None = None
     response_id: int | None = None
+    declined: bool = False  # deferred because they chose not to answer
 
 
 def due_measures(person: ServiceUser, today: date) -> list[DueMeasure]:
@@ -362,7 +363,8 @@ def due_measures(person: ServiceUser, today: date) -> list[DueMeasure]:
             continue
         title = settings.instrument(instrument_id).title
         if state == "deferred" and deferral is not None:
-            due.append(DueMeasure(instrument_id, title, state, due_on, deferral.until, deferral.reason))
+            due.append(DueMeasure(instrument_id, title, state, due_on, deferral.until, deferral.reason,
+                                  declined=deferral.declined))
         else:
             due.append(DueMeasure(instrument_id, title, state, due_on,
                                   response_id=current.id if state == "in_progress" and current else None))
@@ -411,11 +413,12 @@ def assign(user: User, person: ServiceUser, instrument_id: str, due_on: date, *,
 
 
 def defer(user: User, person: ServiceUser, instrument_id: str, reason: str, until: date, *,
-          sent: once.Sent | None = None) -> MeasureDeferral:
+          declined: bool = False, sent: once.Sent | None = None) -> MeasureDeferral:
+    """Not now: not the right time (``reason`` says why), or ``declined``: they chose not to answer."""
     instrument_for(instrument_id)
     once.claim(user, sent)
-    deferral = MeasureDeferral(service_user_id=person.id, instrument_id=instrument_id, reason=reason,
-                               until=until, recorded_by_id=user.id)
+    deferral = MeasureDeferral(service_user_id=person.id, instrument_id=instrument_id, reason=reason.strip(),
+                               until=until, declined=declined, recorded_by_id=user.id)
     db.session.add(deferral)
     db.session.flush()
     audit.record(user.id, "measure_deferred", "measure_deferral", deferral.id)

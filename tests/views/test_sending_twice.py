@@ -52,7 +52,7 @@ CREATE_FORMS = {
                                           MeasureAssignment, form="form[action$='/assignments']",
                                           token="assign-form_token"),
     "not the right time": CreateForm("as_key_worker", "staff.service_user_measures", "staff.defer_measure",
-                                     {"defer-instrument": "dialog", "defer-reason": "In crisis", **_date("defer-until")},
+                                     {"defer-instrument": "dialog", "defer-why": "not_now", "defer-reason": "In crisis", **_date("defer-until")},
                                      MeasureDeferral, form="form[action$='/deferrals']", token="defer-form_token"),
 }
 

@@ -57,6 +57,8 @@ def figures(board: Dashboard) -> list[Figure]:
                            board.completed[measure]))
         rows.append(Figure(f"{measure}_deferred", _("%(measure)s deferred", measure=MEASURE_NAMES[measure]),
                            board.deferred[measure]))
+        rows.append(Figure(f"{measure}_declined", _("%(measure)s declined", measure=MEASURE_NAMES[measure]),
+                           board.declined[measure]))
     rows.append(Figure("paired_any", _("People with a paired measure"), board.outcomes.paired_any, people))
     labels = change_labels()
     for measure, outcome in board.outcomes.measures.items():

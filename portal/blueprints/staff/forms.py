@@ -1,6 +1,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice, ValidationError
 
 from portal.forms import messages
 from portal.forms.fields import DateField, EmailField, RadioField, TextAreaField
@@ -27,11 +28,24 @@ class AssignMeasureForm(OnceForm):
 
 
 class DeferMeasureForm(OnceForm):
-    instrument = RadioField(_l("Which questionnaire can wait?"), validators=[Required(messages.CHOOSE_MEASURE)])
+    """A questionnaire not done now: not the right time (a reason is needed), or the person chose
+    not to answer it (a reason only if they gave one). Either way, it is asked for again from a date."""
+
+    instrument = RadioField(_l("Which questionnaire?"), validators=[Required(messages.CHOOSE_MEASURE)])
+    why = RadioField(_l("Why is it not being done now?"), choices=[
+        SelectChoice("not_now", _l("It is not the right time, for example in a crisis")),
+        SelectChoice("declined", _l("They chose not to answer it")),
+    ], validators=[Required(messages.CHOOSE_WHY_NOT_NOW)])
     reason = TextAreaField(
-        _l("Why is it not the right time?"),
-        description=_l("For example, in crisis or acute psychosis. Do not write more than is needed."),
-        validators=[Required(messages.ENTER_REASON), MaxLength(500)],
+        _l("What is the reason?"),
+        description=_l("Needed if it is not the right time, for example in crisis or acute psychosis. "
+                       "If they chose not to answer, only what they said, if they gave a reason. "
+                       "Do not write more than is needed."),
+        validators=[MaxLength(500)],
     )
-    until = DateField(_l("Try again from"), description=_l("For example, 27 3 2027"),
+    until = DateField(_l("Ask again from"), description=_l("For example, 27 3 2027"),
                       validators=[after_today(messages.DATE_IN_FUTURE)])
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.why.data == "not_now" and not (field.data or "").strip():
+            raise ValidationError(str(messages.ENTER_REASON))

@@ -73,10 +73,11 @@ def defer_measure(service_user_id: int):  # type: ignore[no-untyped-def]
     person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
     assign, defer = _forms()
     if defer.validate_on_submit():
+        declined = defer.why.data == "declined"
         with suppress(once.AlreadySent):  # sent twice: marked once
-            measures.defer(current_user, person, str(defer.instrument.data), str(defer.reason.data),
-                           cast(date, defer.until.data), sent=defer.sent())
-        flash(_("Marked as not the right time."), "info")
+            measures.defer(current_user, person, str(defer.instrument.data), str(defer.reason.data or ""),
+                           cast(date, defer.until.data), declined=declined, sent=defer.sent())
+        flash(_("Saved: they chose not to answer it.") if declined else _("Marked as not the right time."), "info")
         return redirect_after_post(_flow(person.id).url("service_user_measures"))
     return _page(person, assign, defer)
 

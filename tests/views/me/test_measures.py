@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.models import (
     AuditEvent,
     CompletionMode,
+    MeasureDeferral,
     MeasureResponse,
     OutboxMessage,
     ResponseStatus,
@@ -234,12 +235,46 @@ def test_deferred_measure_is_not_overdue_until_the_date(
     measures.assign(key_worker.user, service_user, "dialog", date.today() - timedelta(days=3))
     assert measures.due_measures(service_user, date.today())[0].state == "overdue"
     until = date.today() + timedelta(days=30)
-    as_key_worker.post("staff.defer_measure", {"defer-instrument": "dialog", "defer-reason": "In crisis",
-                       "defer-until-day": str(until.day), "defer-until-month": str(until.month),
-                       "defer-until-year": str(until.year)}, _expected_status=303, service_user_id=service_user.id)
+    as_key_worker.post("staff.defer_measure", {"defer-instrument": "dialog", "defer-why": "not_now",
+                                               "defer-reason": "In crisis", **_until(until)},
+                       _expected_status=303, service_user_id=service_user.id)
     item = measures.due_measures(service_user, date.today())[0]
-    assert (item.state, item.deferred_until) == ("deferred", until)
+    assert (item.state, item.deferred_until, item.declined) == ("deferred", until, False)
     assert measures.due_measures(service_user, until)[0].state == "overdue"
+
+
+def _until(day: date) -> dict[str, str]:
+    return {"defer-until-day": str(day.day), "defer-until-month": str(day.month), "defer-until-year": str(day.year)}
+
+
+def test_they_chose_not_to_answer_needs_no_reason_but_not_the_right_time_does(
+    app: Flask, service_user, key_worker, as_key_worker: PageRequest  # type: ignore[no-untyped-def]
+) -> None:
+    from portal.services import measures
+
+    measures.assign(key_worker.user, service_user, "reqol10", date.today() + timedelta(days=3))
+    until = date.today() + timedelta(days=60)
+    page = as_key_worker.post("staff.defer_measure", {"defer-instrument": "reqol10", "defer-why": "not_now",
+                                                      "defer-reason": "  ", **_until(until)},
+                              service_user_id=service_user.id)
+    assert page.select_one(".nhsuk-error-summary a[href='#defer-reason']").text.strip() == "Say why it is not the right time"
+    assert page.select_one("#defer-why")["value"] == "not_now" and page.select_one("#defer-why").has_attr("checked")
+    assert page.select_one("#defer-until-year")["value"] == str(until.year)
+    assert db.session.scalar(select(MeasureDeferral)) is None
+
+    page = as_key_worker.post("staff.defer_measure", {"defer-instrument": "reqol10", **_until(until)},
+                              service_user_id=service_user.id)
+    assert page.select_one(".nhsuk-error-summary a[href='#defer-why']").text.strip() == "Choose why it is not being done now"
+
+    as_key_worker.post("staff.defer_measure", {"defer-instrument": "reqol10", "defer-why": "declined",
+                                               "defer-reason": "", **_until(until)},
+                       _expected_status=303, service_user_id=service_user.id)
+    deferral = db.session.scalar(select(MeasureDeferral))
+    assert (deferral.declined, deferral.reason, deferral.until) == (True, "", until)
+    item = measures.due_measures(service_user, date.today())[0]
+    assert (item.state, item.declined) == ("deferred", True)
+    listed = as_key_worker.get("staff.service_user_measures", service_user_id=service_user.id)
+    assert "They chose not to answer" in listed.select_one("main").text
 
 
 def test_key_worker_does_dialog_in_session_recorded_as_such(

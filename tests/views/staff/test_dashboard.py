@@ -6,7 +6,7 @@ By hand, for the 12 months to today:
 - no key worker: Alex (1 of 2, 50%), linked to allocating one;
 - care plan: Sam's agreed 30 days ago, review in 12 months: none overdue; Alex has none (1);
 - safety plan: Sam's made today: none overdue; Alex has none (1);
-- questionnaires: none completed or deferred;
+- questionnaires: none completed, deferred or declined;
 - GBO: Sam's goal rated 2 (85 days ago) then 5 (30 days ago): 55 days apart, paired; +3 reaches
   the threshold of 3: reliable improvement. GBO paired 1 of 2 (50%), improvement 1 of 1 (100%);
   paired on any measure 1 of 2 (50%); DIALOG and ReQoL-10 paired 0;
@@ -18,7 +18,7 @@ By hand, for the 12 months to today:
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -28,7 +28,7 @@ from sqlalchemy import select
 from portal import outcome_rules
 from portal.extensions import db
 from portal.models import Carer, Feedback, ServiceUser, StaffMember, User
-from portal.services import demo, feedback
+from portal.services import demo, feedback, measures
 from portal.services.dashboard import team_dashboard
 from tests.conftest import PageRequest, password_and_code
 
@@ -62,6 +62,7 @@ def test_the_demo_teams_figures(demo_team: dict[str, Any]) -> None:
     assert (board.care_plan_overdue, board.no_care_plan) == (0, 1)
     assert (board.safety_plan_overdue, board.no_safety_plan) == (0, 1)
     assert board.completed == {"dialog": 0, "reqol10": 0} and board.deferred == {"dialog": 0, "reqol10": 0}
+    assert board.declined == {"dialog": 0, "reqol10": 0}
     assert (board.outcomes.paired_any, board.outcomes.share_paired()) == (1, 50)
     gbo = board.outcomes.measures["gbo"]
     assert (gbo.paired, gbo.share_paired(), gbo.changes["improvement"], gbo.share("improvement")) == (1, 50, 1, 100)
@@ -79,6 +80,17 @@ def test_the_demo_teams_figures(demo_team: dict[str, Any]) -> None:
     assert board.feedback.could_be_better == ["A call back sooner"]
     assert board.feedback.contact_requests == []
     assert [person.name for person in board.no_activity] == ["Alex Morgan"]
+
+
+def test_not_the_right_time_and_chose_not_to_answer_are_counted_apart(demo_team: dict[str, Any]) -> None:
+    today = date.today()
+    helen: User = demo_team["helen"].user
+    measures.defer(helen, demo_team["sam"], "dialog", "In crisis", today + timedelta(days=30))
+    measures.defer(helen, demo_team["alex"], "reqol10", "", today + timedelta(days=90), declined=True)
+    measures.defer(helen, demo_team["sam"], "reqol10", "", today + timedelta(days=90), declined=True)
+    board = team_dashboard(helen, today.replace(year=today.year - 1), today, today)
+    assert board.deferred == {"dialog": 1, "reqol10": 0}
+    assert board.declined == {"dialog": 0, "reqol10": 2}
 
 
 def test_helen_sees_the_dashboard_without_names_and_small_counts(client: Any, demo_team: dict[str, Any]) -> None:
