@@ -20,11 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import Engine  # noqa: E402
+from sqlalchemy import Engine, select  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.models import Role  # noqa: E402
+from portal.models import Role, User  # noqa: E402
 from tests import workspace_factories as make  # noqa: E402
 from tests.factories import (  # noqa: E402
     PASSWORD,
@@ -33,6 +33,7 @@ from tests.factories import (  # noqa: E402
     create_service_user,
     create_staff,
     create_team,
+    totp_code,
 )
 
 TODAY = date.today()
@@ -123,6 +124,11 @@ def main() -> None:
         def signed_in(email: str) -> object:
             client = app.test_client()
             response = client.post("/login", data={"email": email, "password": PASSWORD})
+            if response.status_code == 303 and response.headers["Location"] == "/login/code":
+                with app.app_context():  # staff have an authenticator app (tests/factories.py)
+                    user_id = db.session.scalar(select(User.id).where(User.email == email))
+                    code = totp_code(user_id)
+                response = client.post("/login/code", data={"code": code})
             assert response.status_code == 303, "sign-in failed"
             return client
 
