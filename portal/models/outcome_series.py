@@ -2,10 +2,10 @@
 
 A series is a person's DIALOG quality-of-life means, their ReQoL-10 totals, or one goal's GBO
 ratings (portal/outcome_rules.py). Counting paired measures and reliable change needs only each
-series' first and latest points, so the dashboard reads one row per series here instead of every
-score. portal/services/outcome_series.py keeps this table in step on every flush that touches a
-response, a goal or a rating; it is never written anywhere else, and can be rebuilt from the
-scores at any time.
+series' first and latest points, so for a period ending today the database works out each person's
+change from one row per series here instead of reading every score. portal/services/outcome_series.py
+keeps this table in step on every flush that touches a response, a goal or a rating; it is never
+written anywhere else, and can be rebuilt from the scores at any time.
 """
 
 from __future__ import annotations
@@ -30,4 +30,5 @@ class OutcomeSeries(Base):
     first_score: Mapped[float] = mapped_column(Float)
     latest_on: Mapped[date]
     latest_score: Mapped[float] = mapped_column(Float)
-    points: Mapped[int]
+    points: Mapped[int]  # 1, or 2 for two points or more
+    days_apart: Mapped[int]  # from the first point to the latest

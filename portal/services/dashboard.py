@@ -22,10 +22,12 @@ import csv
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import Select, func, or_, select, true, union
 
 from portal import outcome_rules
 from portal.extensions import db
@@ -50,6 +52,7 @@ from portal.services.caseload import care_plan_review_due_on, months_after, mont
 from portal.services.safety_plans import REVIEW_MONTHS as SAFETY_PLAN_REVIEW_MONTHS
 
 MEASURES = ("dialog", "reqol10")
+QUIET_LISTED = 1000  # up to this many people with no recent activity are looked up by id
 
 
 @dataclass(frozen=True)
@@ -97,14 +100,35 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def latest_activity(*sources: Mapping[int, date | None]) -> dict[int, date]:
-    """Each person's latest date across the sources."""
-    latest: dict[int, date] = {}
-    for source in sources:
-        for person_id, day in source.items():
-            if day is not None and (person_id not in latest or day > latest[person_id]):
-                latest[person_id] = day
-    return latest
+def _no_activity(in_team: Select[Any], names: Mapping[int, str], last_plan: Mapping[int, date],
+                 recent_from: datetime, until: datetime) -> list[Person]:
+    """The people with no questionnaire, goal rating, session or care plan agreed from
+    ``recent_from`` to ``until``, each with their last such date, oldest first. The database
+    finds who was active; only the others' last dates are read, so an active team of 10,000
+    costs a few rows, not 10,000 of each kind."""
+    kinds = (  # questionnaires, goal ratings and sessions: (whose, when, which count)
+        (MeasureResponse.service_user_id, MeasureResponse.submitted_at,
+         MeasureResponse.status == ResponseStatus.SUBMITTED),
+        (Goal.service_user_id, GoalRating.rated_at, GoalRating.goal_id == Goal.id),
+        (CareSession.service_user_id, CareSession.started_at, true()),
+    )
+    connection = db.session.connection()
+    active = set(connection.scalars(union(*(
+        select(person).where(person.in_(in_team), condition, at >= recent_from, at <= until)
+        for person, at, condition in kinds))))
+    active |= {su for su, agreed_on in last_plan.items() if agreed_on >= recent_from.date()}
+    quiet = names.keys() - active
+    last: dict[int, date] = {su: agreed_on for su, agreed_on in last_plan.items() if su in quiet}
+    whose = sorted(quiet) if len(quiet) <= QUIET_LISTED else in_team  # a short list: found by its index
+    for person, at, condition in kinds if quiet else ():
+        for su, latest in connection.execute(
+            select(person, func.max(at)).where(person.in_(whose), condition, at <= until)
+            .group_by(person).having(func.max(at) < recent_from)
+        ):
+            if su in quiet and latest is not None and (su not in last or latest.date() > last[su]):
+                last[su] = latest.date()
+    return sorted((Person(su, names[su], last.get(su)) for su in quiet),
+                  key=lambda person: (person.last_activity_on or date.min, person.name))
 
 
 def _in_order(groups: dict[str, outcome_rules.Outcomes], order: tuple[str, ...]) -> dict[str, outcome_rules.Outcomes]:
@@ -116,13 +140,13 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
     (services/team_leadership.chosen_teams): figures for those teams' people taken together."""
     teams = list(teams) if teams is not None else team_leadership.chosen_teams(user, None)
     team_ids = tuple(team.id for team in teams)
-    session = db.session
+    connection = db.session.connection()  # Core rows: no ORM loading for 10,000 of each
     counted = (ServiceUser.team_id.in_(team_ids),
                or_(ServiceUser.discharged_on.is_(None), ServiceUser.discharged_on > end))
     in_team = select(ServiceUser.id).where(*counted)
     since, until = _start_of(start), _end_of(end)
 
-    rows = session.execute(
+    rows = connection.execute(
         select(ServiceUser.id, ServiceUser.given_name, ServiceUser.preferred_name, ServiceUser.family_name,
                ServiceUser.key_worker_id, StaffMember.name, ServiceUser.date_of_birth, ServiceUser.gender,
                ServiceUser.ethnic_category, CarePathway.name.label("pathway"))
@@ -133,32 +157,27 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
     key_worker_of = {row.id: row.name for row in rows if row.name}
 
     plans: dict[int, tuple[date | None, date]] = {}
-    for su, next_review_on, agreed_at in session.execute(
+    for su, next_review_on, agreed_at in connection.execute(
         select(CarePlan.service_user_id, CarePlan.next_review_on, func.max(CarePlanVersion.agreed_at))
         .join(CarePlanVersion, CarePlanVersion.care_plan_id == CarePlan.id)
         .where(CarePlan.service_user_id.in_(in_team)).group_by(CarePlan.service_user_id, CarePlan.next_review_on)
     ):
         plans[su] = (next_review_on, agreed_at.date())
-    safety = {su: reviewed_on or created_at.date() for su, reviewed_on, created_at in session.execute(
+    safety = {su: reviewed_on or created_at.date() for su, reviewed_on, created_at in connection.execute(
         select(SafetyPlan.service_user_id, SafetyPlan.reviewed_on, SafetyPlan.created_at)
         .where(SafetyPlan.service_user_id.in_(in_team)))}
 
     completed = dict.fromkeys(MEASURES, 0)
-    last_measure: dict[int, date | None] = {}
-    for su, instrument_id, count, last_at in session.execute(
-        select(MeasureResponse.service_user_id, MeasureResponse.instrument_id,
-               func.sum(case((MeasureResponse.submitted_at >= since, 1), else_=0)),
-               func.max(MeasureResponse.submitted_at))
+    for instrument_id, count in connection.execute(
+        select(MeasureResponse.instrument_id, func.count())
         .where(MeasureResponse.service_user_id.in_(in_team), MeasureResponse.status == ResponseStatus.SUBMITTED,
-               MeasureResponse.submitted_at <= until)
-        .group_by(MeasureResponse.service_user_id, MeasureResponse.instrument_id)
+               MeasureResponse.submitted_at >= since, MeasureResponse.submitted_at <= until)
+        .group_by(MeasureResponse.instrument_id)
     ):
         if instrument_id in completed:
-            completed[instrument_id] += int(count or 0)
-        if last_at is not None:
-            last_measure[su] = max(last_at.date(), last_measure.get(su) or date.min)
+            completed[instrument_id] = count
     deferred, declined = dict.fromkeys(MEASURES, 0), dict.fromkeys(MEASURES, 0)
-    for instrument_id, chose_not_to, count in session.execute(
+    for instrument_id, chose_not_to, count in connection.execute(
         select(MeasureDeferral.instrument_id, MeasureDeferral.declined, func.count())
         .where(MeasureDeferral.service_user_id.in_(in_team), MeasureDeferral.recorded_at >= since,
                MeasureDeferral.recorded_at <= until)
@@ -167,24 +186,10 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
         if instrument_id in deferred:
             (declined if chose_not_to else deferred)[instrument_id] = count
 
-    def latest(query):  # type: ignore[no-untyped-def]
-        return {su: (at.date() if at else None) for su, at in session.execute(query)}
-
-    last_rating = latest(select(Goal.service_user_id, func.max(GoalRating.rated_at))
-                         .join(GoalRating, GoalRating.goal_id == Goal.id)
-                         .where(Goal.service_user_id.in_(in_team), GoalRating.rated_at <= until)
-                         .group_by(Goal.service_user_id))
-    last_session = latest(select(CareSession.service_user_id, func.max(CareSession.started_at))
-                          .where(CareSession.service_user_id.in_(in_team), CareSession.started_at <= until)
-                          .group_by(CareSession.service_user_id))
-    last_plan = {su: agreed_on for su, (_, agreed_on) in plans.items() if agreed_on <= end}
-    activity = latest_activity(last_measure, last_rating, last_session, last_plan)
     months = no_activity_months()
     quiet_since = months_before(end, months)
-    no_activity = sorted(
-        (Person(su, name, activity.get(su)) for su, name in names.items()
-         if activity.get(su) is None or activity[su] <= quiet_since),
-        key=lambda person: (person.last_activity_on or date.min, person.name))
+    last_plan = {su: agreed_on for su, (_, agreed_on) in plans.items() if agreed_on <= end}
+    no_activity = _no_activity(in_team, names, last_plan, _start_of(quiet_since + timedelta(days=1)), until)
 
     overall, by = outcomes.outcomes_for(in_team, list(names), start, end, {
         "key_worker": {su: key_worker_of.get(su, "") for su in names},
@@ -194,6 +199,7 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
         "ethnic_group": {row.id: outcome_rules.ethnic_group(row.ethnic_category) for row in rows},
     })
     by["key_worker"].pop("", None)  # people without a key worker are counted in the team's figures only
+    safety_due = cache(months_after)  # many people share a date
 
     return Dashboard(
         team_ids=team_ids,
@@ -203,7 +209,7 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
                              key=lambda person: person.name),
         care_plan_overdue=sum(care_plan_review_due_on(*plan) < today for plan in plans.values()),
         no_care_plan=len(names.keys() - plans.keys()),
-        safety_plan_overdue=sum(months_after(last, SAFETY_PLAN_REVIEW_MONTHS) <= today for last in safety.values()),
+        safety_plan_overdue=sum(safety_due(last, SAFETY_PLAN_REVIEW_MONTHS) <= today for last in safety.values()),
         no_safety_plan=len(names.keys() - safety.keys()),
         completed=completed, deferred=deferred, declined=declined,
         outcomes=overall, outcomes_by_key_worker=by["key_worker"], outcomes_by_pathway=by["pathway"],

@@ -79,7 +79,8 @@ def _row(person_id: int, instrument_id: str, series_key: str, points: Points) ->
     (first_on, first_score), (latest_on, latest_score) = points[0], points[-1]
     return {"service_user_id": person_id, "instrument_id": instrument_id, "series_key": series_key,
             "first_on": first_on, "first_score": first_score, "latest_on": latest_on,
-            "latest_score": latest_score, "points": 1 if len(points) == 1 else 2}
+            "latest_score": latest_score, "points": 1 if len(points) == 1 else 2,
+            "days_apart": (latest_on - first_on).days}
 
 
 def refresh(connection: Connection, measures: Iterable[tuple[int, str]] = (), goals: Iterable[int] = ()) -> None:
@@ -154,22 +155,23 @@ def keep_in_step() -> None:
         event.listen(Session, "after_flush", _after_flush)
 
 
-def read(people: Any, end: date) -> tuple[dict[tuple[int, str], Points], dict[int, tuple[int, Points]]] | None:
-    """The series of ``people`` (a select of service user ids) from the table, when it can answer
-    for a period ending on ``end``: every series' latest point is on or before it. None otherwise
-    (a period in the past), and the caller reads the scores."""
-    measures: dict[tuple[int, str], Points] = {}
-    goals: dict[int, tuple[int, Points]] = {}
-    for person_id, key, first_on, first_score, latest_on, latest_score, count in db.session.execute(
-        select(OutcomeSeries.service_user_id, OutcomeSeries.series_key, OutcomeSeries.first_on,
-               OutcomeSeries.first_score, OutcomeSeries.latest_on, OutcomeSeries.latest_score, OutcomeSeries.points)
-        .where(OutcomeSeries.service_user_id.in_(people), OutcomeSeries.first_on <= end)
+def changes(people: Any, start: date, end: date, min_days: int) -> dict[str, dict[int, float]] | None:
+    """``outcome_rules.changes_by_person`` for ``people`` (a select of service user ids), worked out
+    by the database from this table: instrument id → person id → change, for everyone with that
+    measure paired in the period. None when the table cannot answer for a period ending on ``end``
+    (a series' latest point is after it: a period in the past), and the caller reads the scores."""
+    connection = db.session.connection()
+    if connection.scalar(select(OutcomeSeries.id).where(OutcomeSeries.service_user_id.in_(people),
+                                                        OutcomeSeries.latest_on > end).limit(1)) is not None:
+        return None
+    found: dict[str, dict[int, float]] = {instrument_id: {} for instrument_id in (*SCORE_KEYS, "gbo")}
+    for person_id, instrument_id, change in connection.execute(
+        select(OutcomeSeries.service_user_id, OutcomeSeries.instrument_id,
+               func.avg(OutcomeSeries.latest_score - OutcomeSeries.first_score))
+        .where(OutcomeSeries.service_user_id.in_(people), OutcomeSeries.points > 1,
+               OutcomeSeries.latest_on >= start, OutcomeSeries.latest_on <= end,
+               OutcomeSeries.days_apart >= min_days)
+        .group_by(OutcomeSeries.service_user_id, OutcomeSeries.instrument_id)
     ):
-        if latest_on > end:
-            return None
-        points = [(first_on, first_score)] if count == 1 else [(first_on, first_score), (latest_on, latest_score)]
-        if key.startswith(GOAL_SERIES):
-            goals[int(key[len(GOAL_SERIES):])] = (person_id, points)
-        else:
-            measures[(person_id, key)] = points
-    return measures, goals
+        found[instrument_id][person_id] = round(float(change), 2)
+    return found

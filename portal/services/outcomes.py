@@ -1,6 +1,5 @@
 """Loading the series that portal/outcome_rules.py counts: DIALOG quality-of-life means, ReQoL-10
-totals and GBO ratings, for a set of people, in one query (two for a period in the past) whatever
-their number."""
+totals and GBO ratings, for a set of people, in two queries whatever their number."""
 
 from __future__ import annotations
 
@@ -36,23 +35,29 @@ def min_days() -> int:
     return int(current_app.config.get("PAIRED_MEASURE_MIN_DAYS", 28))
 
 
-def series_for(people: Select[Any], end: date) -> dict[str, SeriesByPerson]:
-    """instrument id → person id → series, up to the end of ``end``: only each series' first and
-    latest points, which is all pairing and change use. For a period ending today they come from
-    ``outcome_series``, one row per series; for one in the past, from the scores."""
-    stored = outcome_series.read(people, end)
-    if stored is None:
-        until = datetime.combine(end, time.max, tzinfo=UTC)
-        connection = db.session.connection()
-        stored = (outcome_series.measure_points(connection, MeasureResponse.service_user_id.in_(people),
-                                                MeasureResponse.submitted_at <= until),
-                  outcome_series.goal_points(connection, Goal.service_user_id.in_(people),
-                                             GoalRating.rated_at <= until))
-    measures, goals = stored
+def changes_for(people: Select[Any], start: date, end: date) -> dict[str, dict[int, float]]:
+    """instrument id → person id → change, for everyone with that measure paired in the period
+    (``outcome_rules.changes_by_person``). For a period ending today the database works it out from
+    ``outcome_series``; for one in the past, it is worked out here from the scores."""
+    found = outcome_series.changes(people, start, end, min_days())
+    if found is None:
+        found = outcome_rules.changes_by_person(series_from_scores(people, end), start, end, min_days())
+    return found
+
+
+def series_from_scores(people: Select[Any], end: date) -> dict[str, SeriesByPerson]:
+    """instrument id → person id → series up to the end of ``end``: only each series' first and
+    latest points, which is all pairing and change use, read from the scores."""
+    until = datetime.combine(end, time.max, tzinfo=UTC)
+    connection = db.session.connection()
     found: dict[str, SeriesByPerson] = {instrument_id: {} for instrument_id in outcome_rules.INSTRUMENTS}
-    for (person_id, instrument_id), points in measures.items():
+    for (person_id, instrument_id), points in outcome_series.measure_points(
+        connection, MeasureResponse.service_user_id.in_(people), MeasureResponse.submitted_at <= until
+    ).items():
         found[instrument_id][person_id] = [points]
-    for person_id, points in goals.values():
+    for person_id, points in outcome_series.goal_points(
+        connection, Goal.service_user_id.in_(people), GoalRating.rated_at <= until
+    ).values():
         found["gbo"].setdefault(person_id, []).append(points)
     return found
 
@@ -63,8 +68,7 @@ def outcomes_for(
 ) -> tuple[outcome_rules.Outcomes, dict[str, dict[str, outcome_rules.Outcomes]]]:
     """The outcomes for everyone, and for each group of each grouping (e.g. "key worker": person
     id → their key worker's name), read once for all of them."""
-    changes = outcome_rules.changes_by_person(series_for(people, end), start, end, min_days())
-    kinds = outcome_rules.kinds_of_change(changes, thresholds())
+    kinds = outcome_rules.kinds_of_change(changes_for(people, start, end), thresholds())
     everyone = outcome_rules.summarise_kinds(person_ids, kinds)
     grouped: dict[str, dict[str, outcome_rules.Outcomes]] = {}
     for grouping, groups in (groupings or {}).items():

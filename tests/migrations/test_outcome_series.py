@@ -52,7 +52,7 @@ def test_upgrading_from_0025_fills_each_series_from_the_scores_held(database_url
         upgrade(revision="0026")
         with db.engine.connect() as connection:
             series = {row.series_key: (row.instrument_id, row.first_on, row.first_score, row.latest_on,
-                                       row.latest_score, row.points)
+                                       row.latest_score, row.points, row.days_apart)
                       for row in connection.execute(sa.text("SELECT * FROM outcome_series"))}
         downgrade(revision="0025")
         tables = sa.inspect(db.engine).get_table_names()
@@ -63,11 +63,11 @@ def test_upgrading_from_0025_fills_each_series_from_the_scores_held(database_url
     def day(value: object) -> date:
         return value if isinstance(value, date) else date.fromisoformat(str(value))
 
-    series = {key: (kind, day(first_on), first, day(latest_on), latest, points)
-              for key, (kind, first_on, first, latest_on, latest, points) in series.items()}
+    series = {key: (kind, day(first_on), first, day(latest_on), latest, points, days)
+              for key, (kind, first_on, first, latest_on, latest, points, days) in series.items()}
     assert series == {
-        "dialog": ("dialog", date(2026, 1, 5), 3.5, date(2026, 3, 2), 4.75, 2),
-        "reqol10": ("reqol10", date(2026, 2, 1), 18.0, date(2026, 2, 1), 18.0, 1),
-        "gbo:1": ("gbo", date(2026, 1, 1), 2.0, date(2026, 4, 1), 7.0, 2),
+        "dialog": ("dialog", date(2026, 1, 5), 3.5, date(2026, 3, 2), 4.75, 2, 56),
+        "reqol10": ("reqol10", date(2026, 2, 1), 18.0, date(2026, 2, 1), 18.0, 1, 0),
+        "gbo:1": ("gbo", date(2026, 1, 1), 2.0, date(2026, 4, 1), 7.0, 2, 90),
     }
     assert "outcome_series" not in tables and kept == len(responses)

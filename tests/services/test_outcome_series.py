@@ -1,6 +1,7 @@
 """The outcome_series table (one row per score series: first and latest points) stays in step with
-the scores through the portal's own write paths, and the dashboard's series read from it are the
-same as those read from the scores, for a period ending today; a period in the past reads the scores."""
+the scores through the portal's own write paths, and each person's change that the database works
+out from it is the change worked out from the scores, for a period ending today; a period in the
+past reads the scores."""
 
 from __future__ import annotations
 
@@ -12,14 +13,34 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from portal import outcome_rules
 from portal.extensions import db
-from portal.models import Agreement, Goal, GoalRating, GoalStatus, MeasureResponse, ResponseStatus, ServiceUser
+from portal.models import (
+    Agreement,
+    Goal,
+    GoalRating,
+    GoalStatus,
+    MeasureResponse,
+    OutcomeSeries,
+    ResponseStatus,
+    ServiceUser,
+)
 from portal.services import goals, measures, outcome_series, outcomes
 from tests import factories
 
 
-def stored() -> Any:
-    return outcome_series.read(select(ServiceUser.id), date.today())
+def stored() -> tuple[dict[tuple[int, str], list[Any]], dict[int, tuple[int, list[Any]]]]:
+    """The table as (person, instrument) → points and goal id → (person, points)."""
+    measures: dict[tuple[int, str], list[Any]] = {}
+    goals: dict[int, tuple[int, list[Any]]] = {}
+    for row in db.session.scalars(select(OutcomeSeries)):
+        points = [(row.first_on, row.first_score), (row.latest_on, row.latest_score)][:row.points]
+        assert row.days_apart == (row.latest_on - row.first_on).days
+        if row.series_key.startswith("gbo:"):
+            goals[int(row.series_key.removeprefix("gbo:"))] = (row.service_user_id, points)
+        else:
+            measures[(row.service_user_id, row.series_key)] = points
+    return measures, goals
 
 
 def from_the_scores() -> Any:
@@ -65,21 +86,21 @@ def test_the_table_follows_submissions_corrections_and_goal_ratings(app: Flask) 
     assert stored() == from_the_scores()
 
 
-def test_series_from_the_table_are_the_series_from_the_scores(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changes_from_the_table_are_the_changes_from_the_scores(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(7)  # nosec B311 # made-up data, not security
     team = factories.create_team()
     now = datetime.now(UTC)
-    people = [factories.create_service_user(team) for _ in range(12)]
+    people = [factories.create_service_user(team) for _ in range(30)]
     for person in people:
         for instrument_id in ("dialog", "reqol10"):
             for _ in range(rng.randrange(4)):
-                score = {"quality_of_life": rng.randrange(10, 70) / 10} if instrument_id == "dialog" \
+                score = {"quality_of_life": rng.randrange(10, 70) / 8} if instrument_id == "dialog" \
                     else {"total": rng.randrange(41)}
                 db.session.add(MeasureResponse(
                     service_user_id=person.id, instrument_id=instrument_id, instrument_version="1",
                     started_by_id=person.user_id, status=ResponseStatus.SUBMITTED, superseded=rng.random() < 0.2,
                     submitted_at=now - timedelta(days=rng.randrange(400)), scores=score))
-        for _ in range(rng.randrange(3)):
+        for _ in range(rng.randrange(4)):
             goal = Goal(service_user_id=person.id, text="A goal", written_by_id=person.user_id,
                         owner="service_user", status=rng.choice((GoalStatus.ACTIVE, GoalStatus.DRAFT)))
             goal.ratings = [GoalRating(rating=rng.randrange(11), rated_by_id=person.user_id,
@@ -90,26 +111,24 @@ def test_series_from_the_table_are_the_series_from_the_scores(app: Flask, monkey
     everyone = select(ServiceUser.id).where(ServiceUser.team_id == team.id)
     today = now.date()
 
-    def from_scores(end: date) -> Any:
-        monkeypatch.setattr(outcome_series, "read", lambda *_: None)
-        try:
-            return outcomes.series_for(everyone, end)
-        finally:
-            monkeypatch.undo()
-
-    expected_today = from_scores(today)
-    assert sum(len(by_person) for by_person in expected_today.values()) > 10  # enough to compare
+    def from_scores(start: date, end: date) -> Any:
+        return outcome_rules.changes_by_person(outcomes.series_from_scores(everyone, end), start, end,
+                                               outcomes.min_days())
 
     def no_scores(*_: Any) -> Any:
         raise AssertionError("read the scores for a period ending today")
 
-    with monkeypatch.context() as patch:
-        patch.setattr(outcome_series, "measure_points", no_scores)
-        patch.setattr(outcome_series, "goal_points", no_scores)
-        assert outcomes.series_for(everyone, today) == expected_today
+    for days in (90, 365, 800):  # periods ending today: worked out by the database, from the table
+        start = today - timedelta(days=days)
+        expected = from_scores(start, today)
+        with monkeypatch.context() as patch:
+            patch.setattr(outcomes, "series_from_scores", no_scores)
+            assert outcomes.changes_for(everyone, start, today) == expected
+    assert sum(len(by_person) for by_person in expected.values()) > 20  # enough to compare
     for days_ago in (30, 200, 399):  # periods in the past: the scores, not the table
         end = today - timedelta(days=days_ago)
-        assert outcomes.series_for(everyone, end) == from_scores(end)
-    assert outcome_series.rebuild() == sum(
-        len(series) for by_person in expected_today.values() for series in by_person.values())
-    assert outcomes.series_for(everyone, today) == expected_today
+        start = end - timedelta(days=365)
+        assert outcomes.changes_for(everyone, start, end) == from_scores(start, end)
+    before = stored()
+    assert outcome_series.rebuild() == len(before[0]) + len(before[1])
+    assert stored() == before == from_the_scores()

@@ -27,9 +27,11 @@ from sqlalchemy import select
 
 from portal import outcome_rules
 from portal.extensions import db
-from portal.models import Carer, Feedback, ServiceUser, StaffMember, User
-from portal.services import demo, feedback, measures
+from portal.models import Carer, CareSession, Feedback, Role, ServiceUser, StaffMember, User
+from portal.services import dashboard, demo, feedback, measures
 from portal.services.dashboard import team_dashboard
+from tests import factories
+from tests import workspace_factories as make
 from tests.conftest import PageRequest, password_and_code
 
 
@@ -162,3 +164,37 @@ def test_gender_and_ethnic_group_from_the_record_are_counted_and_small_groups_hi
             for tr in page.select("#dashboard-by-ethnic-group tbody tr")}
     assert list(rows) == ["Asian or Asian British", "Not known"]
     assert rows["Asian or Asian British"][:2] == ["People Fewer than 5", "Paired Fewer than 5"]
+
+
+@pytest.mark.parametrize("listed", [1000, 0])  # the quiet looked up by id, or as the whole team
+def test_no_activity_lists_those_with_nothing_recent_and_their_last_date(
+    app: Flask, listed: int, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Six months before the end of the period: one kind of recent activity is enough to be left off;
+    the others are listed with the latest of all their kinds, oldest first."""
+    monkeypatch.setattr(dashboard, "QUIET_LISTED", listed)
+    today = date.today()
+    lead = factories.create_staff(role=Role.TEAM_LEAD)
+    team = lead.team
+
+    def person(name: str) -> ServiceUser:
+        return factories.create_service_user(team, given_name=name, family_name="Test")
+
+    old, older = today - timedelta(days=250), today - timedelta(days=400)
+    recent_session, recent_plan, recent_rating = person("Session"), person("Plan"), person("Rating")
+    db.session.add(CareSession(service_user_id=recent_session.id, key_worker_id=lead.user_id,
+                               started_at=make.at(today - timedelta(days=10))))
+    make.create_response(recent_session, "reqol10", older, {"total": 20})
+    make.create_care_plan(recent_plan, agreed_on=today - timedelta(days=20))
+    make.create_goal(recent_rating, agreed_on=older, ratings=((older, 2), (today - timedelta(days=5), 4)))
+    quiet_mixed, in_progress_only = person("Mixed"), person("Started")
+    person("Nothing")
+    make.create_response(quiet_mixed, "dialog", older, {"quality_of_life": 4})
+    make.create_goal(quiet_mixed, agreed_on=older, ratings=((old, 5),))
+    make.create_care_plan(quiet_mixed, agreed_on=older)
+    make.create_response(in_progress_only, "reqol10", None)
+    db.session.commit()
+
+    board = team_dashboard(lead.user, today.replace(year=today.year - 1), today, today)
+    assert [(p.name, p.last_activity_on) for p in board.no_activity] == [
+        ("Nothing Test", None), ("Started Test", None), ("Mixed Test", old)]
