@@ -35,12 +35,12 @@ from tests.fhir_server import NHS_NUMBER_SYSTEM, FhirTestServer  # noqa: E402
 from tests.medplum_engine import MedplumFhirServer  # noqa: E402
 from tests.unit.record.conftest import IDENTIFIER_BASE, dialog_payload, reqol_payload, session_payload  # noqa: E402
 
-MESSAGES = 2000
+MESSAGES = 1000
 PATIENTS = 100
 # Medplum's engine, as tests/medplum wraps it, answers one request at a time from memory and validates
 # every write; measured on 2026-12-01 a transaction took up to about 1 s inside it (our client spends
-# milliseconds), so it is a correctness peer, not a speed one: fewer messages.
-MESSAGES_TO = {"test": MESSAGES, "medplum": 60}
+# milliseconds), so it is a correctness peer, not a speed one: fewer messages (make bench stays under 10 minutes).
+MESSAGES_TO = {"test": MESSAGES, "medplum": 20}
 
 
 @contextmanager
