@@ -41,6 +41,7 @@ def upgrade():
         sa.Column("latest_on", sa.Date(), nullable=False),
         sa.Column("latest_score", sa.Float(), nullable=False),
         sa.Column("points", sa.Integer(), nullable=False),
+        sa.Column("days_apart", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["service_user_id"], ["service_user.id"],
                                 name=op.f("fk_outcome_series_service_user_id_service_user")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outcome_series")),
@@ -76,7 +77,7 @@ def upgrade():
             rows.append({"service_user_id": person, "instrument_id": instrument or series_key,
                          "series_key": series_key, "first_on": found[0][0], "first_score": found[0][1],
                          "latest_on": found[-1][0], "latest_score": found[-1][1],
-                         "points": 1 if len(found) == 1 else 2})
+                         "points": 1 if len(found) == 1 else 2, "days_apart": (found[-1][0] - found[0][0]).days})
     if rows:
         op.bulk_insert(series, rows)
 
