@@ -132,11 +132,15 @@ def outcomes(people: Iterable[int], series: Mapping[str, Mapping[int, Sequence[S
 def by_group(groups: Mapping[int, str], series: Mapping[str, Mapping[int, Sequence[Series]]], start: date,
              end: date, thresholds: Mapping[str, float], min_days: int) -> dict[str, Outcomes]:
     """``outcomes`` for each group of people (a practitioner, a pathway): person id → group name."""
-    changes = changes_by_person(series, start, end, min_days)
+    return summarise_groups(groups, kinds_of_change(changes_by_person(series, start, end, min_days), thresholds))
+
+
+def summarise_groups(groups: Mapping[int, str], kinds: Mapping[str, Mapping[int, str]]) -> dict[str, Outcomes]:
+    """``summarise_kinds`` for each group of people, by group name: person id → group name."""
     members: dict[str, list[int]] = {}
     for person_id, group in groups.items():
         members.setdefault(group, []).append(person_id)
-    return {group: summarise(ids, changes, thresholds) for group, ids in sorted(members.items())}
+    return {group: summarise_kinds(ids, kinds) for group, ids in sorted(members.items())}
 
 
 # Age bands for the dashboard's equality breakdown (issue 16): the bands of NHS England's

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from portal.instruments._checks import classify_change, is_whole_number
@@ -60,6 +61,7 @@ def progress_sentence(first: int, last: int) -> str:
     return f"{direction.capitalize()} {points} {unit} since you started"
 
 
+@lru_cache(maxsize=4096, typed=True)  # a caseload or dashboard of 10,000 asks for few distinct dates
 def next_review_date(from_date: date, months: int = REVIEW_MONTHS_DEFAULT) -> date:
     """``from_date`` plus whole calendar months, clamped to the month's end."""
     if not isinstance(from_date, date) or isinstance(from_date, datetime):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import select
@@ -99,7 +98,6 @@ def review_due_on(person: ServiceUser) -> date | None:
     return agreed.next_review_on if agreed else None
 
 
-@lru_cache(maxsize=4096)  # a date in, a date out: a caseload or dashboard of 10,000 asks for few distinct ones
 def latest_review_allowed(agreed_on: date) -> date:
     return gbo.next_review_date(agreed_on, REVIEW_MONTHS_MAX)
 

@@ -23,7 +23,6 @@ import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from typing import Any
 
 from flask import current_app
@@ -200,7 +199,6 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
 
     overall, by = outcomes.outcomes_for(in_team, list(names), start, end, groupings)
     by["key_worker"].pop("", None)  # people without a key worker are counted in the team's figures only
-    safety_due = cache(months_after)  # many people share a date
 
     return Dashboard(
         team_ids=team_ids,
@@ -210,7 +208,7 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
                              key=lambda person: person.name),
         care_plan_overdue=sum(care_plan_review_due_on(*plan) < today for plan in plans.values()),
         no_care_plan=len(names.keys() - plans.keys()),
-        safety_plan_overdue=sum(safety_due(last, SAFETY_PLAN_REVIEW_MONTHS) <= today for last in safety.values()),
+        safety_plan_overdue=sum(months_after(last, SAFETY_PLAN_REVIEW_MONTHS) <= today for last in safety.values()),
         no_safety_plan=len(names.keys() - safety.keys()),
         completed=completed, deferred=deferred, declined=declined,
         outcomes=overall, outcomes_by_key_worker=by["key_worker"], outcomes_by_pathway=by["pathway"],

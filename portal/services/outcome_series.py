@@ -10,7 +10,7 @@ transaction (an ``after_flush`` listener), so it can never be older than the sco
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, case, delete, event, func, insert, inspect, or_, select
@@ -27,15 +27,11 @@ _RESPONSE_FIELDS = ("status", "superseded", "submitted_at", "scores", "service_u
 _RATING_FIELDS = ("rating", "rated_at", "goal_id")
 
 
-def _utc_day(at: datetime) -> date:
-    return (at.astimezone(UTC) if at.tzinfo else at).date()
-
-
 def measure_points(connection: Connection, *where: ColumnElement[bool]) -> dict[tuple[int, str], Points]:
     """(person, instrument id) → [first, latest] points (one point when there is only one), for the
     submitted, current DIALOG and ReQoL-10 responses matching ``where``."""
-    score = case((MeasureResponse.instrument_id == "dialog", MeasureResponse.scores["quality_of_life"].as_float()),
-                 else_=MeasureResponse.scores["total"].as_float())
+    score = case(*((MeasureResponse.instrument_id == instrument_id, MeasureResponse.scores[key].as_float())
+                   for instrument_id, key in SCORE_KEYS.items()))
     rows = _first_and_latest(
         connection,
         select(MeasureResponse.service_user_id, MeasureResponse.instrument_id, MeasureResponse.submitted_at, score)
@@ -45,7 +41,7 @@ def measure_points(connection: Connection, *where: ColumnElement[bool]) -> dict[
         order=(MeasureResponse.submitted_at, MeasureResponse.id))
     found: dict[tuple[int, str], Points] = {}
     for person_id, instrument_id, at, value in rows:
-        found.setdefault((person_id, instrument_id), []).append((_utc_day(at), float(value)))
+        found.setdefault((person_id, instrument_id), []).append((at.date(), float(value)))  # UTC days, as stored
     return found
 
 
@@ -58,7 +54,7 @@ def goal_points(connection: Connection, *where: ColumnElement[bool]) -> dict[int
         series=(Goal.id,), order=(GoalRating.rated_at, GoalRating.id))
     found: dict[int, tuple[int, Points]] = {}
     for person_id, goal_id, at, rating in rows:
-        found.setdefault(goal_id, (person_id, []))[1].append((_utc_day(at), float(rating)))
+        found.setdefault(goal_id, (person_id, []))[1].append((at.date(), float(rating)))
     return found
 
 
@@ -75,30 +71,28 @@ def _first_and_latest(connection: Connection, query: Any, series: tuple[Any, ...
         .order_by(person, key, ranked.c.from_first)))
 
 
-def _row(person_id: int, instrument_id: str, series_key: str, points: Points) -> dict[str, Any]:
-    (first_on, first_score), (latest_on, latest_score) = points[0], points[-1]
-    return {"service_user_id": person_id, "instrument_id": instrument_id, "series_key": series_key,
-            "first_on": first_on, "first_score": first_score, "latest_on": latest_on,
-            "latest_score": latest_score, "points": 1 if len(points) == 1 else 2,
-            "days_apart": (latest_on - first_on).days}
+def _rows(measures: dict[tuple[int, str], Points], goals: dict[int, tuple[int, Points]]) -> list[dict[str, Any]]:
+    """Table rows for the series ``measure_points`` and ``goal_points`` found."""
+    found = [(person_id, instrument, instrument, points) for (person_id, instrument), points in measures.items()]
+    found += [(person_id, "gbo", f"{GOAL_SERIES}{goal_id}", points) for goal_id, (person_id, points) in goals.items()]
+    return [{"service_user_id": person_id, "instrument_id": instrument_id, "series_key": series_key,
+             "first_on": points[0][0], "first_score": points[0][1], "latest_on": points[-1][0],
+             "latest_score": points[-1][1], "points": min(len(points), 2),
+             "days_apart": (points[-1][0] - points[0][0]).days}
+            for person_id, instrument_id, series_key, points in found]
 
 
 def refresh(connection: Connection, measures: Iterable[tuple[int, str]] = (), goals: Iterable[int] = ()) -> None:
     """Recompute the named series: (person, instrument id) pairs and goal ids."""
-    measures, goals = set(measures), set(goals)
-    rows: list[dict[str, Any]] = []
-    if measures:
-        people = {person_id for person_id, _ in measures}
-        found = measure_points(connection, MeasureResponse.service_user_id.in_(people))
+    people, goal_ids = {person_id for person_id, _ in measures}, set(goals)
+    if people:
         connection.execute(delete(OutcomeSeries).where(
             OutcomeSeries.service_user_id.in_(people), OutcomeSeries.series_key.in_(tuple(SCORE_KEYS))))
-        rows += [_row(person_id, instrument_id, instrument_id, points)
-                 for (person_id, instrument_id), points in found.items()]
-    if goals:
+    if goal_ids:
         connection.execute(delete(OutcomeSeries).where(
-            OutcomeSeries.series_key.in_([f"{GOAL_SERIES}{goal_id}" for goal_id in goals])))
-        rows += [_row(person_id, "gbo", f"{GOAL_SERIES}{goal_id}", points)
-                 for goal_id, (person_id, points) in goal_points(connection, Goal.id.in_(goals)).items()]
+            OutcomeSeries.series_key.in_([f"{GOAL_SERIES}{goal_id}" for goal_id in goal_ids])))
+    rows = _rows(measure_points(connection, MeasureResponse.service_user_id.in_(people)) if people else {},
+                 goal_points(connection, Goal.id.in_(goal_ids)) if goal_ids else {})
     if rows:
         connection.execute(insert(OutcomeSeries), rows)
 
@@ -107,10 +101,7 @@ def rebuild() -> int:
     """Recompute every series from the scores; returns how many there are."""
     connection = db.session.connection()
     connection.execute(delete(OutcomeSeries))
-    rows = [_row(person_id, instrument_id, instrument_id, points)
-            for (person_id, instrument_id), points in measure_points(connection).items()]
-    rows += [_row(person_id, "gbo", f"{GOAL_SERIES}{goal_id}", points)
-             for goal_id, (person_id, points) in goal_points(connection).items()]
+    rows = _rows(measure_points(connection), goal_points(connection))
     if rows:
         connection.execute(insert(OutcomeSeries), rows)
     db.session.commit()
@@ -134,12 +125,14 @@ def touched(session: Session) -> tuple[set[tuple[int, str]], set[int]]:
             goals.add(obj.goal_id)
         elif isinstance(obj, Goal) and _changed(obj, ("status",)):
             goals.add(obj.id)
-    for obj in (*session.new, *session.deleted):
-        if isinstance(obj, MeasureResponse) and obj.instrument_id in SCORE_KEYS \
-                and obj.status == ResponseStatus.SUBMITTED:
-            measures.add((obj.service_user_id, obj.instrument_id))
-        elif isinstance(obj, GoalRating) or (isinstance(obj, Goal) and obj in session.deleted):
-            goals.add(obj.goal_id if isinstance(obj, GoalRating) else obj.id)
+    for obj in (*session.new, *session.deleted):  # a new goal has no ratings of its own yet
+        if isinstance(obj, MeasureResponse):
+            if obj.instrument_id in SCORE_KEYS and obj.status == ResponseStatus.SUBMITTED:
+                measures.add((obj.service_user_id, obj.instrument_id))
+        elif isinstance(obj, GoalRating):
+            goals.add(obj.goal_id)
+        elif isinstance(obj, Goal) and obj in session.deleted:
+            goals.add(obj.id)
     return measures, goals
 
 

@@ -29,8 +29,6 @@ def thresholds() -> dict[str, float]:
     }
 
 
-
-
 def min_days() -> int:
     return int(current_app.config.get("PAIRED_MEASURE_MIN_DAYS", 28))
 
@@ -69,11 +67,5 @@ def outcomes_for(
     """The outcomes for everyone, and for each group of each grouping (e.g. "key worker": person
     id → their key worker's name), read once for all of them."""
     kinds = outcome_rules.kinds_of_change(changes_for(people, start, end), thresholds())
-    everyone = outcome_rules.summarise_kinds(person_ids, kinds)
-    grouped: dict[str, dict[str, outcome_rules.Outcomes]] = {}
-    for grouping, groups in (groupings or {}).items():
-        members: dict[str, list[int]] = {}
-        for person_id, group in groups.items():
-            members.setdefault(group, []).append(person_id)
-        grouped[grouping] = {group: outcome_rules.summarise_kinds(ids, kinds) for group, ids in sorted(members.items())}
-    return everyone, grouped
+    return outcome_rules.summarise_kinds(person_ids, kinds), {
+        grouping: outcome_rules.summarise_groups(groups, kinds) for grouping, groups in (groupings or {}).items()}
