@@ -32,7 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask import Flask  # noqa: E402
 from sqlalchemy import Table, insert, text  # noqa: E402
 
-from portal import create_app  # noqa: E402
+from portal import (
+    caseload_tokens,  # noqa: E402
+    create_app,  # noqa: E402
+)
 from portal.extensions import db  # noqa: E402
 from portal.forms.validators import is_valid_nhs_number  # noqa: E402
 from portal.instruments import dialog, reqol10  # noqa: E402
@@ -261,7 +264,9 @@ def seed(app: Flask, sizes: Sizes = Sizes(), rng_seed: int = 18) -> int:  # noqa
         write.flush()
         write.fix_sequences()
         db.session.commit()
-        write.count += outcome_series.rebuild()  # bulk inserts pass by the flush listener that keeps it
+        write.count += outcome_series.rebuild()  # bulk inserts pass by the flush listeners that keep it
+        caseload_tokens.everything_changed()  # and the caseload tokens
+        db.session.commit()
     return write.count
 
 

@@ -28,6 +28,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 
 def _init_extensions(app: Flask) -> None:
+    from portal import caseload_tokens
     from portal.auth_session import init_login
     from portal.extensions import babel, csrf, db, limiter, migrate
     from portal.i18n import select_locale
@@ -37,6 +38,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     init_sqlite(app)
     keep_in_step()
+    caseload_tokens.keep_in_step()
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

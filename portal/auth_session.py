@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db, login_manager
 from portal.models import User
@@ -22,7 +23,9 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(raw_id))
+    # With the person the account is for, in the same query: every page shows their name.
+    user = db.session.get(User, int(raw_id), options=[joinedload(User.staff_member), joinedload(User.service_user),
+                                                      joinedload(User.carer)])
     if user is None or not user.active or user.session_token != token:
         return None
     return user

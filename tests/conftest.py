@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 from portal import create_app
 from portal.extensions import db, limiter
 from portal.models import Base, Role, User
+from portal.services import caseload_cache
 from tests import factories
 from tests.medplum_engine import medplum_fhir  # noqa: F401  (a session fixture: Medplum's FHIR engine)
 from tests.pages import check_page
@@ -90,6 +91,7 @@ def app(_app: Flask) -> Iterator[Flask]:
         db.session.rollback()
         db.session.remove()
         _empty_tables()
+        caseload_cache.kept().clear()  # the next test's teams have the same ids
 
 
 @pytest.fixture

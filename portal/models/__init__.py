@@ -6,6 +6,7 @@ from portal.models.care_plans import CarePlan, CarePlanEntry, CarePlanVersion, S
 from portal.models.care_team import CareTeamMember
 from portal.models.care_team_notes import CareTeamNote
 from portal.models.carers import CONTRIBUTION_PARTS, CarerConsent, CarerContribution
+from portal.models.caseload_generation import CaseloadGeneration
 from portal.models.external_identity import (
     ExternalIdentity,
     IdentityCheck,
@@ -130,6 +131,7 @@ __all__ = [
     "AssignmentSource",
     "KeyWorkerAssignment",
     "OutcomeSeries",
+    "CaseloadGeneration",
     "OutboxMessage",
     "OutboxStatus",
     "CarerDetailConflict",

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from portal.dates import format_when
 from portal.instruments import dialog, reqol10
@@ -94,7 +95,14 @@ def attention_text(item: Attention, titles: dict[str, str]) -> str:  # noqa: C90
 
 
 def tags(row: CaseloadRow, titles: dict[str, str]) -> list[Tag]:
-    return [Tag(attention_text(item, titles), TAG_CLASSES.get(item.severity, "nhsuk-tag--grey")) for item in row.items]
+    key = (str(get_locale()), tuple(titles.items()))
+    return [_tag(item, key) for item in row.items]
+
+
+@lru_cache(maxsize=4096)
+def _tag(item: Attention, key: tuple[str, tuple[tuple[str, str], ...]]) -> Tag:
+    """One item's tag in one language: the same item, the same words (rows repeat them page after page)."""
+    return Tag(attention_text(item, dict(key[1])), TAG_CLASSES.get(item.severity, "nhsuk-tag--grey"))
 
 
 def show_labels(is_team_lead: bool) -> list[tuple[str, str]]:

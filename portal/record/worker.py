@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import exists, select, update
 from sqlalchemy.orm import aliased
 
+from portal import caseload_tokens
 from portal.extensions import db
 from portal.models import CarerDetailConflict, CarerRecordLink, ConflictStatus, OutboxMessage, OutboxStatus
 from portal.models.base import utcnow
@@ -128,7 +129,17 @@ def _finish(message: Claimed, **values: Any) -> bool:
                OutboxMessage.status == OutboxStatus.PENDING)
         .values(**values)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    finished = result.rowcount == 1  # type: ignore[attr-defined]
+    if finished and values.get("status") is OutboxStatus.DEAD:
+        _dead_letters_changed(message.ordering_key)
+    return finished
+
+
+def _dead_letters_changed(ordering_key: str) -> None:
+    """A record-sync problem shows on the person's caseload row (portal/caseload_tokens.py)."""
+    person_id = service_user_id_of(ordering_key)
+    if person_id is not None:
+        caseload_tokens.people_changed([person_id])
 
 
 def service_user_id_of(ordering_key: str) -> int | None:
@@ -266,5 +277,8 @@ def retry_dead_letter(message_id: int) -> bool:
         update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.DEAD)
         .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow())
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    _dead_letters_changed(db.session.get_one(OutboxMessage, message_id).ordering_key)
+    return True
 

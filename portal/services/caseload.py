@@ -51,7 +51,7 @@ from portal.models import (
     User,
 )
 from portal.risk_rules import flag_order
-from portal.services import care_plans, carers, measures, outbox, people, settings
+from portal.services import care_plans, carers, caseload_cache, measures, outbox, people, settings
 
 PAGE_SIZE = 50
 
@@ -523,11 +523,43 @@ def _service_user_id(ordering_key: str) -> int:
     return int(ordering_key.rsplit(":", 1)[1])
 
 
+@dataclass
+class WorkedOut:
+    """Everyone in scope with what needs attention, and what each "Show" and sort choice makes of
+    them (worked out when first asked for). Kept between requests by ``caseload_cache``."""
+
+    rows: list[CaseloadRow]
+    counts: dict[str, int] = field(default_factory=dict)  # people per "show" choice
+    _chosen: dict[tuple[str, str], list[CaseloadRow]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, rows: list[CaseloadRow]) -> WorkedOut:
+        return cls(rows, {show: sum(1 for row in rows if matches(row, show)) for show in SHOW_CHOICES})
+
+    def chosen(self, show: str, sort: str) -> list[CaseloadRow]:
+        if (show, sort) not in self._chosen:  # two requests at once may both sort: the same result
+            self._chosen[(show, sort)] = sort_rows([row for row in self.rows if matches(row, show)], sort)
+        return self._chosen[(show, sort)]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def worked_out(user: User, today: date, search: str = "") -> WorkedOut:
+    """``caseload_rows`` for this member of staff, kept between requests while nothing in them
+    changes (a search is worked out each time: it is quick, and there are many)."""
+    if search:
+        return WorkedOut.of(caseload_rows(user, today, search))
+    key = ("caseload", people.scope_key(user), today, tuple(sorted(settings.caseload_windows().items())),
+           measures.available_instruments())
+    return caseload_cache.remembered(people.staff_scope(user), key,  # type: ignore[no-any-return]
+                                     lambda: WorkedOut.of(caseload_rows(user, today)))
+
+
 def caseload(user: User, query: CaseloadQuery, today: date) -> CaseloadPage:
     """One page of the caseload: search in SQL, then filter, sort and page the rows."""
-    rows = caseload_rows(user, today, query.search)
-    counts = {show: sum(1 for row in rows if matches(row, show)) for show in SHOW_CHOICES}
-    chosen = sort_rows([row for row in rows if matches(row, query.show)], query.sort)
+    worked = worked_out(user, today, query.search)
+    chosen = worked.chosen(query.show, query.sort)
     pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
     page = min(query.page, pages)
     in_scope = db.session.scalar(select(func.count()).select_from(ServiceUser).where(
@@ -541,7 +573,7 @@ def caseload(user: User, query: CaseloadQuery, today: date) -> CaseloadPage:
         query=replace(query, page=page),
         page=page,
         pages=pages,
-        counts=counts,
+        counts=dict(worked.counts),
     )
 
 

@@ -140,7 +140,7 @@ def is_overdue(item: Attention) -> bool:
 def analyse(user: User, today: date, args: Mapping[str, str] | None = None) -> Analysis:
     """The whole team's caseload analysed; ``args`` (the query string) filter ``chosen``."""
     lead = _team_lead(user)
-    rows = [row for row in caseload.caseload_rows(user, today) if row.discharged_on is None]
+    rows = [row for row in caseload.worked_out(user, today).rows if row.discharged_on is None]
     pathways = [Pathway(id_, name) for id_, name in db.session.execute(
         select(CarePathway.id, CarePathway.name).order_by(CarePathway.name, CarePathway.id))]
     pathway_of: dict[int, int | None] = {id_: pathway_id for id_, pathway_id in db.session.execute(

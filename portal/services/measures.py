@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.instruments import dialog, reqol10, safety
@@ -67,7 +68,8 @@ def asks_more_help(instrument: Instrument) -> bool:
 # Loading, scoped to who is asking -------------------------------------------------------
 
 def own_response(person: ServiceUser, response_id: int) -> MeasureResponse:
-    response = db.session.get(MeasureResponse, response_id)
+    # With its answers, in the same query: every question page reads them.
+    response = db.session.get(MeasureResponse, response_id, options=[joinedload(MeasureResponse.answers)])
     if response is None or response.service_user_id != person.id:
         raise NotFound
     instrument_for(response.instrument_id)

@@ -37,6 +37,12 @@ def staff_scope(user: User) -> ColumnElement[bool]:
     return ServiceUser.key_worker_id == staff.id
 
 
+def scope_key(user: User) -> tuple[str, int]:
+    """Who ``staff_scope`` lets this member of staff see, as a key: the same key, the same people."""
+    staff = staff_member_of(user)
+    return ("team", staff.team_id) if user.role is Role.TEAM_LEAD else ("key_worker", staff.id)
+
+
 def _visible_to_staff(user: User) -> Select[ServiceUser]:
     return select(ServiceUser).where(staff_scope(user))
 

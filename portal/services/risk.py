@@ -34,7 +34,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
-from portal import risk_rules
+from portal import caseload_tokens, risk_rules
 from portal.extensions import db
 from portal.forms.validators import is_uk_mobile, normalise_uk_phone
 from portal.instruments import safety
@@ -333,6 +333,7 @@ def _advance(flag_id: int, stage: int, now: datetime, result: EscalationResult) 
         db.session.rollback()
         return False
     flag = db.session.get_one(SafetyFlag, flag_id)
+    caseload_tokens.people_changed([flag.service_user_id])  # an escalated flag goes to the top of the caseload
     person = db.session.get_one(ServiceUser, flag.service_user_id)
     leads = team_leads_of(person.team_id)
     if stage == risk_rules.Stage.DUTY_AND_LEAD_TOLD:

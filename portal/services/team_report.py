@@ -46,7 +46,7 @@ from portal.models import (
     Team,
     User,
 )
-from portal.services import carers, people, settings
+from portal.services import carers, caseload_cache, people, settings
 from portal.services.caseload import months_after, months_before
 
 FIGURE_KEYS = (
@@ -168,9 +168,17 @@ def _end_of(day: date) -> datetime:
 
 
 def team_report(user: User, start: date, end: date) -> TeamReport:
-    """The report for the signed-in member of staff's team. Seven queries."""
-    staff = people.staff_member_of(user)
-    team_id = staff.team_id
+    """The report for the signed-in member of staff's team, kept between requests while nothing in
+    the team changes (services/caseload_cache.py)."""
+    team_id = people.staff_member_of(user).team_id
+    key = ("team_report", team_id, start, end, settings.reqol_reliable_change())
+    kept: tuple[TeamReport] = caseload_cache.remembered(ServiceUser.team_id == team_id, key,
+                                                       lambda: (_team_report(team_id, start, end),))
+    return kept[0]
+
+
+def _team_report(team_id: int, start: date, end: date) -> TeamReport:
+    """Seven queries."""
     counted = (ServiceUser.team_id == team_id,
                or_(ServiceUser.discharged_on.is_(None), ServiceUser.discharged_on > end))
     in_team = select(ServiceUser.id).where(*counted)
