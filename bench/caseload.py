@@ -15,6 +15,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -101,6 +102,23 @@ def measure(engine: Engine, client: object, url: str, runs: int, headers: dict[s
     return statistics.median(times), queries, size // 1024
 
 
+def kept_size(email: str) -> str:
+    """The memory one team caseload takes while it is kept between requests (services/caseload_cache.py)."""
+    from portal.services import caseload  # here: imported first, it would meet a circular import
+
+    lead = db.session.scalar(select(User).where(User.email == email))
+    caseload.WorkedOut.of(caseload.caseload_rows(lead, TODAY))  # the first time fills SQLAlchemy's caches
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    worked = caseload.WorkedOut.of(caseload.caseload_rows(lead, TODAY))
+    for show in caseload.SHOW_CHOICES:  # what paging through every "Show" choice adds
+        worked.chosen(show, "attention")
+    size = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    return (f"A team caseload kept between requests: {len(worked):,} rows, {size / 1024:,.0f} KB "
+            f"({size / len(worked):,.0f} bytes a row)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=2000)
@@ -147,6 +165,8 @@ def main() -> None:
             headers = {"HX-Request": "true"} if "HTMX" in label else {}
             milliseconds, queries, size = measure(engine, client, url, options.runs, headers)
             print(f"{label:<52} {milliseconds:>8.1f} {queries:>8} {size:>6}")
+        with app.app_context():
+            print(kept_size(lead_email))
         engine.dispose()
 
 if __name__ == "__main__":

@@ -97,6 +97,9 @@ class Config:
     # When the caseload shows things as due, by name (services/caseload.py Windows), e.g.
     # {"measure_not_recent_months": 12, "goal_review_soon_days": 21}; empty = the defaults.
     CASELOAD_WINDOWS: dict[str, int] = {}
+    # Caseload rows each process keeps between requests while nothing in them changes
+    # (services/caseload_cache.py): about 1 KB each. 0 works every caseload out afresh.
+    CASELOAD_CACHE_ROWS = 20_000
     # Goal Based Outcomes: a change of this many points or more is reliable (DOMAIN.md).
     GBO_RELIABLE_CHANGE = 3
     # ReQoL-10: a change of this many points or more in the total is reliable (DOMAIN.md).

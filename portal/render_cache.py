@@ -5,8 +5,9 @@ about half the time and the layout's header and footer most of the rest. What th
 pure function of what they are given, so it is kept, keyed by **everything** it was given:
 
 - ``render_field``: a form field whose content is not personal (an instrument's question and
-  options, marked ``render_cache = True`` by its form) — keyed by the macro, the field's id, name,
-  label, hint, choices, chosen value and error, the options the template passed, and the language.
+  options, a report's period, marked ``render_cache = True`` by its form) — keyed by the macro, the
+  field's id, name, label, hint, choices, chosen value, what was typed in a date's boxes and error,
+  the options the template passed, and the language.
   The chosen value is part of the key: the fragment for "5 chosen" is the same for everyone.
 - ``cached_fragment`` (a ``{% call %}`` in templates): a part of the layout, keyed by what it
   depends on; anything personal (a name, the CSRF token) is passed as a *placeholder* value, so the
@@ -73,7 +74,8 @@ def field_key(macro: str, field: Any, options: dict[str, Any]) -> Hashable:
     return (
         "field", macro, str(get_locale()), field.id, field.name, str(field.label.text), str(field.description or ""),
         tuple((str(choice.value), str(choice.label)) for choice in choices),
-        _text(field.data), tuple(str(error) for error in field.errors), _text(options),
+        _text(field.data), _text(getattr(field, "raw", None)), tuple(str(error) for error in field.errors),
+        _text(options),
     )
 
 

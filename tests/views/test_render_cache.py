@@ -140,3 +140,29 @@ def test_the_cached_layout_never_carries_one_language_into_another(app: Flask) -
         skip_link_in_welsh = gettext("Skip to main content")
     assert skip_link_in_welsh != "Skip to main content"
     assert skip_link_in_welsh in welsh and skip_link_in_welsh not in english and "Skip to main content" in english
+
+
+@pytest.mark.parametrize("typed", [
+    {},
+    {"start-day": "1", "start-month": "4", "start-year": "2025", "end-day": "31", "end-month": "3", "end-year": "2026"},
+    {"start-day": "31", "start-month": "13", "start-year": "2025"},
+    {"start-day": "30", "start-month": "13", "start-year": "2025"},
+    {"start-day": "abc", "start-month": "", "start-year": "20x5", "end-day": "1", "end-month": "1", "end-year": "1800"},
+    {"start-day": "2", "start-month": "2", "start-year": "2026", "end-day": "1", "end-month": "1", "end-year": "2026"},
+])
+def test_a_report_period_renders_what_was_typed_the_same_from_the_cache(app: Flask, typed: dict[str, str]) -> None:
+    from datetime import date
+
+    from portal.blueprints.staff.report_views import chosen_period
+
+    cache = render_cache()
+    pages = []
+    for enabled in (False, True, True):
+        cache.enabled = enabled
+        with app.test_request_context(query_string=typed):
+            form, _, _ = chosen_period(date.today())
+            pages.append(str(form.start()) + str(form.end()))
+    cache.enabled = True
+    assert pages[0] == pages[1] == pages[2]
+    for value in typed.values():
+        assert f'value="{value}"' in pages[0] or not value

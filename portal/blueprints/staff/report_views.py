@@ -42,6 +42,7 @@ def chosen_period(today: date) -> tuple[ReportPeriodForm, date, date]:
     """The period picker of the report and the dashboard: the form (what was typed, kept when it is
     wrong) and the period it gives (the default one while nothing valid was chosen)."""
     form = ReportPeriodForm(formdata=request.args)
+    form.start.render_cache = form.end.render_cache = True  # dates of a period: nothing personal
     valid = form.validate()
     start, end = reports.period(form.start.data if valid else None, form.end.data if valid else None, today)
     if not any(f"{name}-day" in request.args for name in ("start", "end")) or valid:
