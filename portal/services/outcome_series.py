@@ -157,14 +157,18 @@ def changes(people: Any, start: date, end: date, min_days: int) -> dict[str, dic
     if connection.scalar(select(OutcomeSeries.id).where(OutcomeSeries.service_user_id.in_(people),
                                                         OutcomeSeries.latest_on > end).limit(1)) is not None:
         return None
-    found: dict[str, dict[int, float]] = {instrument_id: {} for instrument_id in (*SCORE_KEYS, "gbo")}
-    for person_id, instrument_id, change in connection.execute(
-        select(OutcomeSeries.service_user_id, OutcomeSeries.instrument_id,
-               func.avg(OutcomeSeries.latest_score - OutcomeSeries.first_score))
+    instruments = (*SCORE_KEYS, "gbo")
+    found: dict[str, dict[int, float]] = {instrument_id: {} for instrument_id in instruments}
+    change = OutcomeSeries.latest_score - OutcomeSeries.first_score
+    for person_id, *by_instrument in connection.execute(  # one row a person, one column a measure
+        select(OutcomeSeries.service_user_id,
+               *(func.avg(case((OutcomeSeries.instrument_id == instrument_id, change))) for instrument_id in instruments))
         .where(OutcomeSeries.service_user_id.in_(people), OutcomeSeries.points > 1,
                OutcomeSeries.latest_on >= start, OutcomeSeries.latest_on <= end,
                OutcomeSeries.days_apart >= min_days)
-        .group_by(OutcomeSeries.service_user_id, OutcomeSeries.instrument_id)
+        .group_by(OutcomeSeries.service_user_id)
     ):
-        found[instrument_id][person_id] = round(float(change), 2)
+        for instrument_id, value in zip(instruments, by_instrument, strict=True):
+            if value is not None:  # a measure not paired: no series of it counted
+                found[instrument_id][person_id] = round(float(value), 2)
     return found

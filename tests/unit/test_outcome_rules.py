@@ -132,3 +132,20 @@ def test_ethnic_categories_fall_in_their_broad_group(code: str, group: str) -> N
 def test_genders_the_record_does_not_give_are_not_known() -> None:
     assert [outcome_rules.gender_group(g) for g in ("female", "male", "other", "unknown", "", "M")] == [
         "female", "male", "other", "unknown", "unknown", "unknown"]
+
+
+def test_summarising_groups_in_one_pass_counts_each_group_as_summarising_it_alone() -> None:
+    import random
+
+    rng = random.Random(18)  # nosec B311 # made-up data
+    for _ in range(50):
+        people = rng.sample(range(1, 400), rng.randrange(0, 120))
+        groups = {person_id: rng.choice(("Kim", "Lee", "Sam", "")) for person_id in people}
+        kinds = {instrument_id: {person_id: rng.choice(outcome_rules.CHANGES)
+                                 for person_id in rng.sample(range(1, 400), rng.randrange(0, 200))}
+                 for instrument_id in rng.sample(outcome_rules.INSTRUMENTS, rng.randrange(0, 4))}
+        alone = {group: outcome_rules.summarise_kinds([p for p, g in groups.items() if g == group], kinds)
+                 for group in sorted(set(groups.values()))}
+        together = outcome_rules.summarise_groups(groups, kinds)
+        assert together == alone
+        assert list(together) == sorted(alone)

@@ -161,11 +161,13 @@ def breakdowns(board: Dashboard, beyond_team: bool = False) -> list[Breakdown]:
 def breakdown_csv_rows(board: Dashboard) -> list[tuple[str, int | None, int | None]]:
     """The breakdowns as CSV rows (what, count, out of), every count from 1 to 4 left out."""
     rows: list[tuple[str, int | None, int | None]] = []
+    paired_label = _("Paired")  # translated once, not once a row
+    improved_labels = {measure: _("%(measure)s: improved of paired", measure=name)
+                       for measure, name in MEASURE_NAMES.items()}
     for breakdown in breakdowns(board, beyond_team=True):
         for row in breakdown.rows:
             label = f"{breakdown.heading}: {row.label}"
-            rows.append((f"{label}: {_('Paired')}", row.paired, row.people))
+            rows.append((f"{label}: {paired_label}", row.paired, row.people))
             for measure, (improved, paired) in row.improved.items():
-                rows.append((f"{label}: {_('%(measure)s: improved of paired', measure=MEASURE_NAMES[measure])}",
-                             improved, paired))
+                rows.append((f"{label}: {improved_labels[measure]}", improved, paired))
     return rows
