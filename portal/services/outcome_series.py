@@ -162,7 +162,7 @@ def changes(people: Any, start: date, end: date, min_days: int) -> dict[str, dic
     change = OutcomeSeries.latest_score - OutcomeSeries.first_score
     for person_id, *by_instrument in connection.execute(  # one row a person, one column a measure
         select(OutcomeSeries.service_user_id,
-               *(func.avg(case((OutcomeSeries.instrument_id == instrument_id, change))) for instrument_id in instruments))
+               *(func.avg(case((OutcomeSeries.instrument_id == instrument, change))) for instrument in instruments))
         .where(OutcomeSeries.service_user_id.in_(people), OutcomeSeries.points > 1,
                OutcomeSeries.latest_on >= start, OutcomeSeries.latest_on <= end,
                OutcomeSeries.days_apart >= min_days)
