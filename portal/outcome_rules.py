@@ -12,9 +12,11 @@ change for DIALOG, ReQoL-10 and GBO. Plain functions over plain data, no Flask.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import repeat
 
 from portal.instruments._checks import DETERIORATION, IMPROVEMENT, NO_RELIABLE_CHANGE, classify_change
 
@@ -136,24 +138,43 @@ def by_group(groups: Mapping[int, str], series: Mapping[str, Mapping[int, Sequen
 
 
 def summarise_groups(groups: Mapping[int, str], kinds: Mapping[str, Mapping[int, str]]) -> dict[str, Outcomes]:
-    """``summarise_kinds`` for each group of people, by group name: person id → group name. One pass
-    over the people, whatever the number of groups (a team of 10,000 has about 200)."""
-    measures = [kinds.get(instrument_id, {}) for instrument_id in INSTRUMENTS]
+    """``summarise_kinds`` for each group of people, by group name: person id → group name."""
+    return summarise_groupings({"": groups}, kinds)[""]
+
+
+# A person's kinds of change as one number: a base-4 digit per measure, 0 for not paired and
+# 1 to 3 for the kind (CHANGES). Counting (group, number) pairs is then one Counter per grouping.
+_KIND_DIGIT = {kind: index + 1 for index, kind in enumerate(CHANGES)}
+_DIGITS = [tuple((code // 4 ** index) % 4 for index in range(len(INSTRUMENTS))) for code in range(4 ** len(INSTRUMENTS))]
+
+
+def summarise_groupings(groupings: Mapping[str, Mapping[int, str]],
+                        kinds: Mapping[str, Mapping[int, str]]) -> dict[str, dict[str, Outcomes]]:
+    """``summarise_groups`` for several groupings of the same people (key worker, pathway, age
+    band, ...): grouping → group → outcomes. Each person's kinds are classed once; a team of 10,000
+    in 200 groups then costs a count of 10,000 pairs per grouping, not a pass per group."""
+    codes: dict[int, int] = {}
+    for index, instrument_id in enumerate(INSTRUMENTS):
+        weight = 4 ** index
+        for person_id, kind in kinds.get(instrument_id, {}).items():
+            codes[person_id] = codes.get(person_id, 0) + _KIND_DIGIT[kind] * weight
+    return {name: _by_group(Counter(zip(groups.values(), map(codes.get, groups.keys(), repeat(0)), strict=True)))
+            for name, groups in groupings.items()}
+
+
+def _by_group(counted: Mapping[tuple[str, int], int]) -> dict[str, Outcomes]:
     tallies: dict[str, tuple[list[int], list[int], list[dict[str, int]]]] = {}
-    for person_id, group in groups.items():
+    for (group, code), number in counted.items():
         tally = tallies.get(group)
         if tally is None:  # [people, paired any], paired per measure, changes per measure
             tally = tallies[group] = ([0, 0], [0] * len(INSTRUMENTS), [dict.fromkeys(CHANGES, 0) for _ in INSTRUMENTS])
         counts, paired, changes = tally
-        counts[0] += 1
-        paired_any = False
-        for index, of_measure in enumerate(measures):
-            kind = of_measure.get(person_id)
-            if kind is not None:
-                paired[index] += 1
-                changes[index][kind] += 1
-                paired_any = True
-        counts[1] += paired_any
+        counts[0] += number
+        counts[1] += number if code else 0
+        for index, digit in enumerate(_DIGITS[code]):
+            if digit:
+                paired[index] += number
+                changes[index][CHANGES[digit - 1]] += number
     return {
         group: Outcomes(counts[0], counts[1], {
             instrument_id: MeasureOutcome(instrument_id, counts[0], paired[index], changes[index])

@@ -67,5 +67,4 @@ def outcomes_for(
     """The outcomes for everyone, and for each group of each grouping (e.g. "key worker": person
     id → their key worker's name), read once for all of them."""
     kinds = outcome_rules.kinds_of_change(changes_for(people, start, end), thresholds())
-    return outcome_rules.summarise_kinds(person_ids, kinds), {
-        grouping: outcome_rules.summarise_groups(groups, kinds) for grouping, groups in (groupings or {}).items()}
+    return outcome_rules.summarise_kinds(person_ids, kinds), outcome_rules.summarise_groupings(groupings or {}, kinds)
