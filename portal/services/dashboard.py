@@ -153,14 +153,15 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
         .outerjoin(StaffMember, StaffMember.id == ServiceUser.key_worker_id)
         .outerjoin(CarePathway, CarePathway.id == ServiceUser.care_pathway_id).where(*counted)
     ).all()
-    names: dict[int, str] = {}
-    groupings: dict[str, dict[int, str]] = {grouping: {} for grouping in GROUPINGS}
+    names = {row.id: f"{row.preferred_name or row.given_name} {row.family_name}" for row in rows}
     band, gender, ethnic = outcome_rules.age_band, outcome_rules.gender_group, outcome_rules.ethnic_group
-    for row in rows:  # one pass over 10,000 people
-        names[row.id] = f"{row.preferred_name or row.given_name} {row.family_name}"
-        for grouping, group in zip(GROUPINGS, (row.name or "", row.pathway or "", band(row.date_of_birth, end),
-                                               gender(row.gender), ethnic(row.ethnic_category)), strict=True):
-            groupings[grouping][row.id] = group
+    groupings: dict[str, dict[int, str]] = dict(zip(GROUPINGS, (  # person id → group, for each grouping
+        {row.id: row.name or "" for row in rows},
+        {row.id: row.pathway or "" for row in rows},
+        {row.id: band(row.date_of_birth, end) for row in rows},
+        {row.id: gender(row.gender) for row in rows},
+        {row.id: ethnic(row.ethnic_category) for row in rows},
+    ), strict=True))
 
     plans: dict[int, tuple[date | None, date]] = {}
     for su, next_review_on, agreed_at in connection.execute(
