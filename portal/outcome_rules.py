@@ -145,7 +145,8 @@ def summarise_groups(groups: Mapping[int, str], kinds: Mapping[str, Mapping[int,
 # A person's kinds of change as one number: a base-4 digit per measure, 0 for not paired and
 # 1 to 3 for the kind (CHANGES). Counting (group, number) pairs is then one Counter per grouping.
 _KIND_DIGIT = {kind: index + 1 for index, kind in enumerate(CHANGES)}
-_DIGITS = [tuple((code // 4 ** index) % 4 for index in range(len(INSTRUMENTS))) for code in range(4 ** len(INSTRUMENTS))]
+_DIGITS = [tuple((code // 4 ** index) % 4 for index in range(len(INSTRUMENTS)))
+           for code in range(4 ** len(INSTRUMENTS))]
 
 
 def summarise_groupings(groupings: Mapping[str, Mapping[int, str]],
