@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,17 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     _register_request_hooks(app)
     _register_error_handlers(app)
     _register_cli(app)
+    _freeze_what_start_up_made()
     return app
+
+
+def _freeze_what_start_up_made() -> None:
+    """What start-up made (modules, templates, the app) lives as long as the process, yet each full
+    garbage collection would look through all of it: during a 10,000-person dashboard a full
+    collection took 135 to 176 ms (bench/dashboard.py). Frozen, a collection looks only at what
+    requests made since."""
+    gc.collect()
+    gc.freeze()
 
 
 def _init_extensions(app: Flask) -> None:

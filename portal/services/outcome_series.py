@@ -167,7 +167,7 @@ def changes(people: Any, start: date, end: date, min_days: int) -> dict[str, dic
                OutcomeSeries.latest_on >= start, OutcomeSeries.latest_on <= end,
                OutcomeSeries.days_apart >= min_days)
         .group_by(OutcomeSeries.service_user_id)
-    ):
+    ).all():  # all at once: a fetch a row costs more than the query
         for instrument_id, value in zip(instruments, by_instrument, strict=True):
             if value is not None:  # a measure not paired: no series of it counted
                 found[instrument_id][person_id] = round(float(value), 2)
