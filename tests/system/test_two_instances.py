@@ -11,7 +11,9 @@ proxy in front, and checks what must not differ between them:
   moment the person signs out;
 - **reminders**: two ``flask reminders run`` processes at once send each reminder exactly once;
 - **the sync worker**: two ``flask sync run`` processes at once deliver each outbox message to the
-  record exactly once.
+  record exactly once;
+- **caseloads kept between requests**: a goal written through one instance shows at once on the
+  team caseload the other instance had kept.
 
 Needs PostgreSQL (``PORTAL_TEST_DATABASE_URL``, as in CI's second run) and Redis on
 127.0.0.1:6379: skipped without them on a laptop, required on CI's PostgreSQL run.
@@ -34,9 +36,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from sqlalchemy import create_engine, make_url, select, text
 
+from portal.services.demo import DEMO_TOTP_SECRET
 from tests.medplum_engine import stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,6 +48,7 @@ BIN = Path(sys.executable).parent
 DATABASE = "portal_two_instances"
 REDIS_DB = 13  # a Redis database of its own, emptied first; other tests use 15
 SAM = "service.user@example.test"
+LEAD = "team.lead@example.test"
 JO = "carer@example.test"
 PASSWORD = "demo-password-2026"  # nosec B105 # the README's demo password
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "proxy-connection", "upgrade"}
@@ -191,6 +196,36 @@ def _sign_in(client: httpx.Client, email: str, password: str) -> httpx.Response:
     form = client.get("/login")
     assert form.status_code == 200
     return client.post("/login", data={"csrf_token": _csrf(form.text), "email": email, "password": password})
+
+
+def _hidden_fields(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+
+
+def _drafted_goals(caseload: str) -> int:
+    return sum(int(number) for number in re.findall(r"(\d+) goals? drafted, to talk through", caseload))
+
+
+def test_a_change_on_one_instance_shows_on_the_other_instances_caseload_at_once(
+        instances: tuple[str, list[str], Proxy]) -> None:
+    """Each instance keeps the team caseload it worked out (services/caseload_cache.py): a goal Sam
+    writes through one instance must show on the caseload the other instance kept, straight away."""
+    _, (first, second), _ = instances
+    with httpx.Client(timeout=60, base_url=second) as lead:
+        assert _sign_in(lead, LEAD, PASSWORD).headers["location"] == "/login/code"
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+        assert lead.post("/login/code", data={"csrf_token": _csrf(lead.get("/login/code").text),
+                                              "code": code}).status_code == 303
+        before = _drafted_goals(lead.get("/staff/").text)
+        assert _drafted_goals(lead.get("/staff/").text) == before  # kept, and the same
+        with httpx.Client(timeout=60, base_url=first) as sam:
+            assert _sign_in(sam, SAM, PASSWORD)  # before the test below locks Sam out.status_code == 303
+            form = sam.get("/me/goals/new")
+            assert form.status_code == 200
+            sent = sam.post("/me/goals/new", data={**_hidden_fields(form.text), "text": "Go to the allotment on Sundays",
+                                                   "first_rating": "3"})
+            assert sent.status_code == 303, sent.text[:500]
+        assert _drafted_goals(lead.get("/staff/").text) == before + 1
 
 
 def test_wrong_passwords_add_up_across_instances(instances: tuple[str, list[str], Proxy]) -> None:
