@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any, Protocol
+from collections.abc import Callable, Hashable, Sized
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement
@@ -28,12 +28,6 @@ from sqlalchemy import ColumnElement
 from portal.caseload_tokens import tokens
 
 DEFAULT_ROWS = 20_000
-
-
-# What each process keeps ----------------------------------------------------------------------------
-
-class Sized(Protocol):
-    def __len__(self) -> int: ...
 
 
 class Kept:
