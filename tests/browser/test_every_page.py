@@ -33,6 +33,9 @@ MOST_PAGES = 80  # per account: far more than any has today, so a loop of links 
 NOT_PAGES = re.compile(r"^/static/|\.csv$")
 SMALLEST = {"width": 320, "height": 640}
 SMALL_PHONE = {**PHONE, "viewport": SMALLEST}
+# Pages that must be among those reached, so none drops out of the checks unnoticed: the team lead's
+# caseload, dashboard and report keep what they worked out between requests (issues 16 and 18).
+MUST_REACH = {"team.lead@example.test": {"/staff/", "/staff/dashboard", "/staff/team/report"}}
 LANDMARKS_WITH_BACK_LINK = ", ".join(f"{landmark} .nhsuk-back-link" for landmark in
                                      ("main", "nav", "header", "footer", "aside", "[role=navigation]"))
 
@@ -110,4 +113,5 @@ def test_every_page_an_account_can_reach(email: str, new_page: Callable[..., Pag
     problems += _check_without_javascript(no_js, live_server, visited)
 
     assert len(visited) >= 5, f"only {visited} found: the crawl is not following links"
+    assert MUST_REACH.get(email, set()) <= set(visited), f"not reached: {MUST_REACH[email] - set(visited)}"
     assert not problems, f"{len(problems)} problem(s) on {len(visited)} pages:\n" + "\n".join(problems)
