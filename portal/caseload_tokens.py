@@ -49,6 +49,7 @@ from portal.models import (
     StaffMember,
     Team,
 )
+from portal.models.outbox import service_user_id_of
 
 # Tables whose rows name the person they are about, and whose every change a caseload may show.
 _BY_PERSON = (MeasureAssignment, MeasureDeferral, Goal, SafetyPlan, SafetyFlag, CarerContribution, CarerLink,
@@ -125,15 +126,10 @@ def touched(session: Session) -> _Touched:
         elif isinstance(obj, Team) and obj not in session.deleted:
             found.teams.add(obj.id)
         elif isinstance(obj, OutboxMessage) and _is_dead_letter(obj, new_or_deleted):
-            person_id = _person_of(obj.ordering_key)
+            person_id = service_user_id_of(obj.ordering_key)
             if person_id is not None:
                 found.people.add(person_id)
     return found
-
-
-def _person_of(ordering_key: str) -> int | None:
-    prefix, _, value = ordering_key.partition(":")
-    return int(value) if prefix == "service_user" and value.isdigit() else None
 
 
 def _teams_of(connection: Connection, found: _Touched) -> set[int]:

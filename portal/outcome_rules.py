@@ -106,20 +106,9 @@ def kinds_of_change(changes: Mapping[str, Mapping[int, float]],
 
 
 def summarise_kinds(people: Iterable[int], kinds: Mapping[str, Mapping[int, str]]) -> Outcomes:
-    """``summarise`` from kinds already classed: the work is in the number of ``people``, not of
-    everyone with a change, so a team's many small groups each cost only their own size."""
-    counted = set(people)
-    paired_any: set[int] = set()
-    measures = {}
-    for instrument_id in INSTRUMENTS:
-        counts = dict.fromkeys(CHANGES, 0)
-        of_measure = kinds.get(instrument_id, {})
-        paired_people = {person_id for person_id in counted if person_id in of_measure}
-        for person_id in paired_people:
-            counts[of_measure[person_id]] += 1
-        paired_any |= paired_people
-        measures[instrument_id] = MeasureOutcome(instrument_id, len(counted), len(paired_people), counts)
-    return Outcomes(len(counted), len(paired_any), measures)
+    """``summarise`` from kinds already classed, for the ``people`` counted (each once)."""
+    codes = _codes(kinds)
+    return _outcomes(Counter(codes.get(person_id, 0) for person_id in set(people)))
 
 
 def outcomes(people: Iterable[int], series: Mapping[str, Mapping[int, Sequence[Series]]], start: date, end: date,
@@ -143,10 +132,36 @@ def summarise_groups(groups: Mapping[int, str], kinds: Mapping[str, Mapping[int,
 
 
 # A person's kinds of change as one number: a base-4 digit per measure, 0 for not paired and
-# 1 to 3 for the kind (CHANGES). Counting (group, number) pairs is then one Counter per grouping.
+# 1 to 3 for the kind (CHANGES). Counting people by number is then one Counter, for a team or for
+# each group of a grouping.
 _KIND_DIGIT = {kind: index + 1 for index, kind in enumerate(CHANGES)}
 _DIGITS = [tuple((code // 4 ** index) % 4 for index in range(len(INSTRUMENTS)))
            for code in range(4 ** len(INSTRUMENTS))]
+
+
+def _codes(kinds: Mapping[str, Mapping[int, str]]) -> dict[int, int]:
+    """Person id → their number, for everyone with a measure paired."""
+    codes: dict[int, int] = {}
+    for index, instrument_id in enumerate(INSTRUMENTS):
+        weight = 4 ** index
+        for person_id, kind in kinds.get(instrument_id, {}).items():
+            codes[person_id] = codes.get(person_id, 0) + _KIND_DIGIT[kind] * weight
+    return codes
+
+
+def _outcomes(people_by_code: Mapping[int, int]) -> Outcomes:
+    """The outcomes of people counted by their number (number → how many people have it)."""
+    people = sum(people_by_code.values())
+    paired = [0] * len(INSTRUMENTS)
+    changes = [dict.fromkeys(CHANGES, 0) for _ in INSTRUMENTS]
+    for code, number in people_by_code.items():
+        for index, digit in enumerate(_DIGITS[code]):
+            if digit:
+                paired[index] += number
+                changes[index][CHANGES[digit - 1]] += number
+    return Outcomes(people, people - people_by_code.get(0, 0), {
+        instrument_id: MeasureOutcome(instrument_id, people, paired[index], changes[index])
+        for index, instrument_id in enumerate(INSTRUMENTS)})
 
 
 def summarise_groupings(groupings: Mapping[str, Mapping[int, str]],
@@ -154,34 +169,15 @@ def summarise_groupings(groupings: Mapping[str, Mapping[int, str]],
     """``summarise_groups`` for several groupings of the same people (key worker, pathway, age
     band, ...): grouping → group → outcomes. Each person's kinds are classed once; a team of 10,000
     in 200 groups then costs a count of 10,000 pairs per grouping, not a pass per group."""
-    codes: dict[int, int] = {}
-    for index, instrument_id in enumerate(INSTRUMENTS):
-        weight = 4 ** index
-        for person_id, kind in kinds.get(instrument_id, {}).items():
-            codes[person_id] = codes.get(person_id, 0) + _KIND_DIGIT[kind] * weight
-    return {name: _by_group(Counter(zip(groups.values(), map(codes.get, groups.keys(), repeat(0)), strict=True)))
-            for name, groups in groupings.items()}
-
-
-def _by_group(counted: Mapping[tuple[str, int], int]) -> dict[str, Outcomes]:
-    tallies: dict[str, tuple[list[int], list[int], list[dict[str, int]]]] = {}
-    for (group, code), number in counted.items():
-        tally = tallies.get(group)
-        if tally is None:  # [people, paired any], paired per measure, changes per measure
-            tally = tallies[group] = ([0, 0], [0] * len(INSTRUMENTS), [dict.fromkeys(CHANGES, 0) for _ in INSTRUMENTS])
-        counts, paired, changes = tally
-        counts[0] += number
-        counts[1] += number if code else 0
-        for index, digit in enumerate(_DIGITS[code]):
-            if digit:
-                paired[index] += number
-                changes[index][CHANGES[digit - 1]] += number
-    return {
-        group: Outcomes(counts[0], counts[1], {
-            instrument_id: MeasureOutcome(instrument_id, counts[0], paired[index], changes[index])
-            for index, instrument_id in enumerate(INSTRUMENTS)})
-        for group, (counts, paired, changes) in sorted(tallies.items())
-    }
+    codes = _codes(kinds)
+    found: dict[str, dict[str, Outcomes]] = {}
+    for name, groups in groupings.items():
+        by_group: dict[str, Counter[int]] = {}
+        for (group, code), number in Counter(zip(groups.values(), map(codes.get, groups.keys(), repeat(0)),
+                                                 strict=True)).items():
+            by_group.setdefault(group, Counter())[code] += number
+        found[name] = {group: _outcomes(counted) for group, counted in sorted(by_group.items())}
+    return found
 
 
 # Age bands for the dashboard's equality breakdown (issue 16): the bands of NHS England's

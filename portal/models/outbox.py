@@ -18,6 +18,12 @@ class OutboxStatus(enum.StrEnum):
     DEAD = "dead"
 
 
+def service_user_id_of(ordering_key: str) -> int | None:
+    """The service user a message is about, from its ordering key ("service_user:<id>")."""
+    prefix, _, value = ordering_key.partition(":")
+    return int(value) if prefix == "service_user" and value.isdigit() else None
+
+
 class OutboxMessage(Base):
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_due", "status", "next_attempt_at"),)

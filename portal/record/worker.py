@@ -32,6 +32,7 @@ from portal import caseload_tokens
 from portal.extensions import db
 from portal.models import CarerDetailConflict, CarerRecordLink, ConflictStatus, OutboxMessage, OutboxStatus
 from portal.models.base import utcnow
+from portal.models.outbox import service_user_id_of
 from portal.record import carers, contract
 from portal.record.port import CarerPush, ClinicalRecord, PermanentError, TransientError, deliver
 
@@ -140,11 +141,6 @@ def _dead_letters_changed(ordering_key: str) -> None:
     person_id = service_user_id_of(ordering_key)
     if person_id is not None:
         caseload_tokens.people_changed([person_id])
-
-
-def service_user_id_of(ordering_key: str) -> int | None:
-    prefix, _, value = ordering_key.partition(":")
-    return int(value) if prefix == "service_user" and value.isdigit() else None
 
 
 def deliver_one(record: ClinicalRecord, message: Claimed, settings: SyncSettings,

@@ -50,6 +50,7 @@ from portal.models import (
     StaffMember,
     User,
 )
+from portal.models.outbox import service_user_id_of
 from portal.risk_rules import flag_order
 from portal.services import care_plans, carers, caseload_cache, measures, outbox, people, settings
 
@@ -450,12 +451,12 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
         .group_by(CarerLink.service_user_id)
     )
     sync_problems = {
-        _service_user_id(key): count for key, count in session.execute(
+        person_id: count for key, count in session.execute(
             select(OutboxMessage.ordering_key, func.count())
             .where(OutboxMessage.status == OutboxStatus.DEAD,
                    OutboxMessage.ordering_key.in_(select(_ordering_key()).where(*conditions)))
             .group_by(OutboxMessage.ordering_key)
-        )
+        ) if (person_id := service_user_id_of(key)) is not None
     }
 
     rows = []
@@ -517,10 +518,6 @@ def _ordering_key() -> ColumnElement[str]:
     """``outbox.ordering_key`` computed in SQL: 'service_user:<id>'."""
     prefix = outbox.ordering_key(0).removesuffix("0")
     return literal(prefix, String) + cast(ServiceUser.id, String)
-
-
-def _service_user_id(ordering_key: str) -> int:
-    return int(ordering_key.rsplit(":", 1)[1])
 
 
 @dataclass

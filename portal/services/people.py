@@ -12,9 +12,10 @@ member may change is ``may_change``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from portal.extensions import db
 from portal.models import Carer, CarerLink, CareTeamMember, Role, ServiceUser, StaffMember, User
@@ -29,18 +30,23 @@ def staff_member_of(user: User) -> StaffMember:
     return user.staff_member
 
 
-def staff_scope(user: User) -> ColumnElement[bool]:
+def _scope(user: User) -> tuple[InstrumentedAttribute[Any], int]:
     """Key workers see their own caseload; team leads see their whole team. The one rule."""
     staff = staff_member_of(user)
     if user.role is Role.TEAM_LEAD:
-        return ServiceUser.team_id == staff.team_id
-    return ServiceUser.key_worker_id == staff.id
+        return ServiceUser.team_id, staff.team_id
+    return ServiceUser.key_worker_id, staff.id
+
+
+def staff_scope(user: User) -> ColumnElement[bool]:
+    column, value = _scope(user)
+    return column == value
 
 
 def scope_key(user: User) -> tuple[str, int]:
     """Who ``staff_scope`` lets this member of staff see, as a key: the same key, the same people."""
-    staff = staff_member_of(user)
-    return ("team", staff.team_id) if user.role is Role.TEAM_LEAD else ("key_worker", staff.id)
+    column, value = _scope(user)
+    return column.key, value
 
 
 def _visible_to_staff(user: User) -> Select[ServiceUser]:

@@ -48,7 +48,9 @@ def ago(days: int) -> date:
 
 
 @dataclass
-class Team:
+class North:
+    """North CMHT: Sam, his key worker, the team lead, and what Sam's caseload row is made of."""
+
     lead: Any
     key_worker: Any
     person: Any
@@ -63,7 +65,7 @@ class Team:
 
 
 @pytest.fixture
-def north(app: Flask) -> Team:
+def north(app: Flask) -> North:
     team = factories.create_team("North CMHT")
     lead = factories.create_staff(team, Role.TEAM_LEAD, name="Helen Lead")
     key_worker = factories.create_staff(team, name="Kim Keyworker")
@@ -83,18 +85,21 @@ def north(app: Flask) -> Team:
                             attempts=1)
     db.session.add(pending)
     db.session.commit()
-    return Team(lead, key_worker, person, pathway, in_progress, goal, plan, carer, flag, dead, pending)
+    return North(lead, key_worker, person, pathway, in_progress, goal, plan, carer, flag, dead, pending)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-CHANGES: dict[str, Callable[[Team], object]] = {
+def _send(response: Any) -> None:
+    response.status, response.submitted_at = ResponseStatus.SUBMITTED, _now()
+
+
+CHANGES: dict[str, Callable[[North], object]] = {
     "a questionnaire submitted": lambda t: make.create_response(t.person, "dialog", today()),
     "a questionnaire started": lambda t: make.create_response(t.person, "dialog", None),
-    "a questionnaire in progress sent": lambda t: setattr(t.in_progress, "status", ResponseStatus.SUBMITTED)
-    or setattr(t.in_progress, "submitted_at", _now()),
+    "a questionnaire in progress sent": lambda t: _send(t.in_progress),
     "a questionnaire asked for": lambda t: make.create_assignment(t.person, "dialog", ago(1)),
     "a questionnaire put off": lambda t: make.create_deferral(t.person, "dialog", today() + timedelta(days=30)),
     "a goal written": lambda t: make.create_goal(t.person, status=GoalStatus.DRAFT),
@@ -123,7 +128,7 @@ CHANGES: dict[str, Callable[[Team], object]] = {
 
 
 @pytest.mark.parametrize("change", CHANGES)
-def test_after_each_change_the_kept_caseload_is_the_fresh_one(north: Team, change: str) -> None:
+def test_after_each_change_the_kept_caseload_is_the_fresh_one(north: North, change: str) -> None:
     lead = north.lead.user
     before = caseload.worked_out(lead, today()).rows
     team_report.team_report(lead, ago(365), today())
@@ -141,7 +146,7 @@ def test_after_each_change_the_kept_caseload_is_the_fresh_one(north: Team, chang
         north.person.team_id, ago(365), today())
 
 
-def test_moving_someone_to_another_team_changes_both_teams(north: Team) -> None:
+def test_moving_someone_to_another_team_changes_both_teams(north: North) -> None:
     south = factories.create_team("South CMHT")
     south_lead = factories.create_staff(south, Role.TEAM_LEAD)
     factories.create_service_user(south, given_name="Alex")
@@ -156,7 +161,7 @@ def test_moving_someone_to_another_team_changes_both_teams(north: Team) -> None:
     assert caseload.worked_out(north.lead.user, today()).rows == []
 
 
-def test_an_autosaved_answer_and_another_teams_change_keep_what_was_worked_out(north: Team) -> None:
+def test_an_autosaved_answer_and_another_teams_change_keep_what_was_worked_out(north: North) -> None:
     kept = caseload.worked_out(north.lead.user, today())
     question = measures.question_at(measures.instrument_for("reqol10"), 1)
     measures.save_answer(north.person.user, north.in_progress, question, 2)
@@ -167,7 +172,7 @@ def test_an_autosaved_answer_and_another_teams_change_keep_what_was_worked_out(n
     assert caseload.worked_out(north.lead.user, today()) is kept
 
 
-def test_a_key_worker_and_the_team_lead_each_see_their_own(north: Team) -> None:
+def test_a_key_worker_and_the_team_lead_each_see_their_own(north: North) -> None:
     factories.create_service_user(north.person.team, given_name="Alex")  # no key worker
     db.session.commit()
     mine = caseload.worked_out(north.key_worker.user, today()).rows
@@ -176,7 +181,7 @@ def test_a_key_worker_and_the_team_lead_each_see_their_own(north: Team) -> None:
     assert sorted(row.given_name for row in team) == ["Alex", "Sam"]
 
 
-def test_the_team_report_is_kept_until_the_team_changes(north: Team) -> None:
+def test_the_team_report_is_kept_until_the_team_changes(north: North) -> None:
     lead = north.lead.user
     kept = team_report.team_report(lead, ago(365), today())
     assert team_report.team_report(lead, ago(365), today()) is kept
@@ -186,26 +191,26 @@ def test_the_team_report_is_kept_until_the_team_changes(north: Team) -> None:
     assert team_report.team_report(lead, ago(365), today()).team_name == "North Community Mental Health Team"
 
 
-def test_a_new_day_works_the_caseload_out_again(north: Team) -> None:
+def test_a_new_day_works_the_caseload_out_again(north: North) -> None:
     assert caseload.worked_out(north.lead.user, today()) is not caseload.worked_out(
         north.lead.user, today() + timedelta(days=1))
 
 
-def test_a_trust_changing_its_windows_works_the_caseload_out_again(app: Flask, north: Team,
+def test_a_trust_changing_its_windows_works_the_caseload_out_again(app: Flask, north: North,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     kept = caseload.worked_out(north.lead.user, today())
     monkeypatch.setitem(app.config, "CASELOAD_WINDOWS", {"measure_not_recent_months": 12})
     assert caseload.worked_out(north.lead.user, today()) is not kept
 
 
-def test_a_bulk_load_says_everything_changed(north: Team) -> None:
+def test_a_bulk_load_says_everything_changed(north: North) -> None:
     before = caseload_tokens.tokens(ServiceUser.team_id == north.person.team_id)
     caseload_tokens.everything_changed()
     db.session.commit()
     assert caseload_tokens.tokens(ServiceUser.team_id == north.person.team_id) != before
 
 
-def test_the_team_caseload_page_is_right_after_a_change(app: Flask, north: Team) -> None:
+def test_the_team_caseload_page_is_right_after_a_change(app: Flask, north: North) -> None:
     client = sign_in(app.test_client(), north.lead.user)
     row = f'id="person-{north.person.id}"'
     assert row in client.get("/staff/").get_data(as_text=True)
@@ -239,12 +244,12 @@ def test_the_store_keeps_at_most_its_limit_of_rows_least_recently_used_out_first
     assert made[-2:] == ["big", "big"] and len(store) == 2
 
 
-def test_a_limit_of_nothing_keeps_nothing(app: Flask, north: Team, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_limit_of_nothing_keeps_nothing(app: Flask, north: North, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(caseload_cache.kept(), "limit", 0)
     assert caseload.worked_out(north.lead.user, today()) is not caseload.worked_out(north.lead.user, today())
 
 
-def test_a_pending_message_that_fails_for_now_changes_nothing(north: Team) -> None:
+def test_a_pending_message_that_fails_for_now_changes_nothing(north: North) -> None:
     before = caseload_tokens.tokens(ServiceUser.team_id == north.person.team_id)
     claimed = worker.Claimed(north.pending.id, north.pending.ordering_key, north.pending.kind, {}, 1)
     assert worker._finish(claimed, next_attempt_at=_now() + timedelta(minutes=5))

@@ -149,3 +149,17 @@ def test_summarising_groups_in_one_pass_counts_each_group_as_summarising_it_alon
         together = outcome_rules.summarise_groups(groups, kinds)
         assert together == alone
         assert list(together) == sorted(alone)
+        assert alone == {group: _counted_plainly([p for p, g in groups.items() if g == group], kinds) for group in alone}
+
+
+def _counted_plainly(people: list[int], kinds: dict[str, dict[int, str]]) -> outcome_rules.Outcomes:
+    """The same counts, person by person, with none of the module's shortcuts."""
+    measures, paired_any = {}, set()
+    for instrument_id in outcome_rules.INSTRUMENTS:
+        of_measure = kinds.get(instrument_id, {})
+        paired = [person_id for person_id in people if person_id in of_measure]
+        paired_any.update(paired)
+        changes = {kind: sum(1 for person_id in paired if of_measure[person_id] == kind)
+                   for kind in outcome_rules.CHANGES}
+        measures[instrument_id] = outcome_rules.MeasureOutcome(instrument_id, len(people), len(paired), changes)
+    return outcome_rules.Outcomes(len(people), len(paired_any), measures)

@@ -158,16 +158,34 @@ def breakdowns(board: Dashboard, beyond_team: bool = False) -> list[Breakdown]:
 
 
 
+@dataclass(frozen=True)
+class BreakdownWords:
+    """Words every breakdown row repeats, translated once a page, not once a cell (the key-worker
+    table of a large team has hundreds of rows)."""
+
+    people: str
+    paired: str
+    too_few: str
+    improved: dict[str, str]  # measure → "DIALOG: improved of paired"
+    improved_of: str  # "%(improved)d of %(paired)d", filled in per cell
+
+
+def breakdown_words() -> BreakdownWords:
+    return BreakdownWords(
+        _("People"), _("Paired"), _("Fewer than 5"),
+        {measure: _("%(measure)s: improved of paired", measure=name) for measure, name in MEASURE_NAMES.items()},
+        _("%(improved)d of %(paired)d"),
+    )
+
+
 def breakdown_csv_rows(board: Dashboard) -> list[tuple[str, int | None, int | None]]:
     """The breakdowns as CSV rows (what, count, out of), every count from 1 to 4 left out."""
     rows: list[tuple[str, int | None, int | None]] = []
-    paired_label = _("Paired")  # translated once, not once a row
-    improved_labels = {measure: _("%(measure)s: improved of paired", measure=name)
-                       for measure, name in MEASURE_NAMES.items()}
+    words = breakdown_words()
     for breakdown in breakdowns(board, beyond_team=True):
         for row in breakdown.rows:
             label = f"{breakdown.heading}: {row.label}"
-            rows.append((f"{label}: {paired_label}", row.paired, row.people))
+            rows.append((f"{label}: {words.paired}", row.paired, row.people))
             for measure, (improved, paired) in row.improved.items():
-                rows.append((f"{label}: {improved_labels[measure]}", improved, paired))
+                rows.append((f"{label}: {words.improved[measure]}", improved, paired))
     return rows

@@ -47,7 +47,7 @@ def team_dashboard() -> str:
         theme_labels=presenter.theme_labels(), measure_names=presenter.MEASURE_NAMES,
         thresholds=outcomes.thresholds(), min_days=outcomes.min_days(), breakdowns=presenter.breakdowns(board),
         teams_led=team_leadership.teams_led(current_user), team_choice=request.args.get("team", ""),
-        improved_of=_("%(improved)d of %(paired)d"),  # filled in per cell: translated once, not once a cell
+        words=presenter.breakdown_words(),
     )
 
 
