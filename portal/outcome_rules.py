@@ -39,12 +39,14 @@ def paired(series: Series, start: date, end: date, min_days: int) -> tuple[Point
 
 
 def change(series_of_person: Iterable[Series], start: date, end: date, min_days: int) -> float | None:
-    """Latest minus first, averaged over the person's paired series; None when none is paired."""
+    """Latest minus first, averaged over the person's paired series; None when none is paired.
+    Scores and ratings are whole numbers or eighths, so the differences and their sum are exact
+    and the mean is the same number here as where the database works it out (services/outcomes.py)."""
     changes = [pair[1][1] - pair[0][1]
                for pair in (paired(series, start, end, min_days) for series in series_of_person) if pair]
     if not changes:
         return None
-    return round(sum(changes) / len(changes), 2)
+    return sum(changes) / len(changes)  # not rounded: the database classes the same number
 
 
 @dataclass(frozen=True)
@@ -108,7 +110,7 @@ def kinds_of_change(changes: Mapping[str, Mapping[int, float]],
 def summarise_kinds(people: Iterable[int], kinds: Mapping[str, Mapping[int, str]]) -> Outcomes:
     """``summarise`` from kinds already classed, for the ``people`` counted (each once)."""
     codes = _codes(kinds)
-    return _outcomes(Counter(codes.get(person_id, 0) for person_id in set(people)))
+    return outcomes_by_code(Counter(codes.get(person_id, 0) for person_id in set(people)))
 
 
 def outcomes(people: Iterable[int], series: Mapping[str, Mapping[int, Sequence[Series]]], start: date, end: date,
@@ -131,10 +133,11 @@ def summarise_groups(groups: Mapping[int, str], kinds: Mapping[str, Mapping[int,
     return summarise_groupings({"": groups}, kinds)[""]
 
 
-# A person's kinds of change as one number: a base-4 digit per measure, 0 for not paired and
-# 1 to 3 for the kind (CHANGES). Counting people by number is then one Counter, for a team or for
-# each group of a grouping.
-_KIND_DIGIT = {kind: index + 1 for index, kind in enumerate(CHANGES)}
+# A person's kinds of change as one number: a base-4 digit per measure (INSTRUMENTS order, the
+# first the lowest), 0 for not paired and 1 to 3 for the kind (CHANGES). Counting people by number
+# is then one Counter, for a team or for each group of a grouping; the database counts the same
+# numbers (services/outcomes.py).
+KIND_DIGIT = {kind: index + 1 for index, kind in enumerate(CHANGES)}
 _DIGITS = [tuple((code // 4 ** index) % 4 for index in range(len(INSTRUMENTS)))
            for code in range(4 ** len(INSTRUMENTS))]
 
@@ -145,11 +148,11 @@ def _codes(kinds: Mapping[str, Mapping[int, str]]) -> dict[int, int]:
     for index, instrument_id in enumerate(INSTRUMENTS):
         weight = 4 ** index
         for person_id, kind in kinds.get(instrument_id, {}).items():
-            codes[person_id] = codes.get(person_id, 0) + _KIND_DIGIT[kind] * weight
+            codes[person_id] = codes.get(person_id, 0) + KIND_DIGIT[kind] * weight
     return codes
 
 
-def _outcomes(people_by_code: Mapping[int, int]) -> Outcomes:
+def outcomes_by_code(people_by_code: Mapping[int, int]) -> Outcomes:
     """The outcomes of people counted by their number (number → how many people have it)."""
     people = sum(people_by_code.values())
     paired = [0] * len(INSTRUMENTS)
@@ -176,7 +179,7 @@ def summarise_groupings(groupings: Mapping[str, Mapping[int, str]],
         for (group, code), number in Counter(zip(groups.values(), map(codes.get, groups.keys(), repeat(0)),
                                                  strict=True)).items():
             by_group.setdefault(group, Counter())[code] += number
-        found[name] = {group: _outcomes(counted) for group, counted in sorted(by_group.items())}
+        found[name] = {group: outcomes_by_code(counted) for group, counted in sorted(by_group.items())}
     return found
 
 
@@ -207,7 +210,7 @@ def age_band(born: date | None, on: date) -> str:
 # Ethnic category (NHS Data Dictionary "Ethnic Category", as UK Core codes it) to its broad group,
 # for the equality breakdown: broad groups keep a team's counts above 5 more often than the 17 codes.
 ETHNIC_GROUPS = ("white", "mixed", "asian", "black", "other", "not_stated", "unknown")
-_ETHNIC_GROUP_OF = {**dict.fromkeys("ABC", "white"), **dict.fromkeys("DEFG", "mixed"),
+ETHNIC_GROUP_OF = {**dict.fromkeys("ABC", "white"), **dict.fromkeys("DEFG", "mixed"),
                     **dict.fromkeys("HJKL", "asian"), **dict.fromkeys("MNP", "black"),
                     **dict.fromkeys("RS", "other"), "Z": "not_stated"}
 GENDERS = ("female", "male", "other", "unknown")
@@ -215,7 +218,7 @@ GENDERS = ("female", "male", "other", "unknown")
 
 def ethnic_group(code: str) -> str:
     """The broad group of an ethnic category code; "unknown" for none, "99" (not known) or any other."""
-    return _ETHNIC_GROUP_OF.get(code.strip().upper(), "unknown")
+    return ETHNIC_GROUP_OF.get(code.strip().upper(), "unknown")
 
 
 def gender_group(gender: str) -> str:

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, or_, select, true, union
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, select, true, union
 
 from portal import outcome_rules
 from portal.extensions import db
@@ -47,7 +47,8 @@ from portal.models import (
     User,
 )
 from portal.services import feedback, outcomes, team_leadership
-from portal.services.caseload import care_plan_review_due_on, months_after, months_before
+from portal.services.care_plans import REVIEW_MONTHS_MAX as CARE_PLAN_REVIEW_MONTHS
+from portal.services.caseload import months_after, months_before
 from portal.services.safety_plans import REVIEW_MONTHS as SAFETY_PLAN_REVIEW_MONTHS
 
 MEASURES = ("dialog", "reqol10")
@@ -100,25 +101,41 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def _no_activity(in_team: Select[Any], names: Mapping[int, str], last_plan: Mapping[int, date],
-                 recent_from: datetime, until: datetime) -> list[Person]:
+def last_day_due_by(day: date, months: int) -> date:
+    """The last day from which a review ``months`` later (``caseload.months_after``, which clamps to
+    a month's end) falls on or before ``day``: a plan last reviewed on or before it is due by then."""
+    last = months_before(day, months)
+    while months_after(last, months) > day:
+        last -= timedelta(days=1)
+    while months_after(last + timedelta(days=1), months) <= day:
+        last += timedelta(days=1)
+    return last
+
+
+def _how_many(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """How many rows meet ``condition`` (0 when there are none)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _no_activity(in_team: Select[Any], names: Mapping[int, str], recent_from: datetime,
+                 until: datetime) -> list[Person]:
     """The people with no questionnaire, goal rating, session or care plan agreed from
     ``recent_from`` to ``until``, each with their last such date, oldest first. The database
     finds who was active; only the others' last dates are read, so an active team of 10,000
     costs a few rows, not 10,000 of each kind."""
-    kinds = (  # questionnaires, goal ratings and sessions: (whose, when, which count)
+    kinds = (  # questionnaires, goal ratings, sessions and care plans: (whose, when, which count)
         (MeasureResponse.service_user_id, MeasureResponse.submitted_at,
          MeasureResponse.status == ResponseStatus.SUBMITTED),
         (Goal.service_user_id, GoalRating.rated_at, GoalRating.goal_id == Goal.id),
         (CareSession.service_user_id, CareSession.started_at, true()),
+        (CarePlan.service_user_id, CarePlanVersion.agreed_at, CarePlanVersion.care_plan_id == CarePlan.id),
     )
     connection = db.session.connection()
     active = set(connection.scalars(union(*(
         select(person).where(person.in_(in_team), condition, at >= recent_from, at <= until)
         for person, at, condition in kinds))).all())  # all at once: a fetch a row costs more than the query
-    active |= {su for su, agreed_on in last_plan.items() if agreed_on >= recent_from.date()}
     quiet = names.keys() - active
-    last: dict[int, date] = {su: agreed_on for su, agreed_on in last_plan.items() if su in quiet}
+    last: dict[int, date] = {}
     whose = sorted(quiet) if len(quiet) <= QUIET_LISTED else in_team  # a short list: found by its index
     for person, at, condition in kinds if quiet else ():
         for su, latest in connection.execute(
@@ -129,6 +146,49 @@ def _no_activity(in_team: Select[Any], names: Mapping[int, str], last_plan: Mapp
                 last[su] = latest.date()
     return sorted((Person(su, names[su], last.get(su)) for su in quiet),
                   key=lambda person: (person.last_activity_on or date.min, person.name))
+
+
+def _groups(counted: tuple[ColumnElement[bool], ...], end: date) -> Subquery:
+    """Each counted person's id and group in each grouping (GROUPINGS), worked out by the database."""
+    return (
+        select(ServiceUser.id, func.coalesce(StaffMember.name, "").label("key_worker"),
+               func.coalesce(CarePathway.name, "").label("pathway"),
+               outcomes.age_band_of(ServiceUser.date_of_birth, end).label("age_band"),
+               outcomes.gender_group_of(ServiceUser.gender).label("gender"),
+               outcomes.ethnic_group_of(ServiceUser.ethnic_category).label("ethnic_group"))
+        .outerjoin(StaffMember, StaffMember.id == ServiceUser.key_worker_id)
+        .outerjoin(CarePathway, CarePathway.id == ServiceUser.care_pathway_id).where(*counted)
+    ).subquery()
+
+
+@dataclass(frozen=True)
+class Reviews:
+    with_care_plan: int
+    care_plan_overdue: int
+    with_safety_plan: int
+    safety_plan_overdue: int
+
+
+def _reviews(in_team: Select[Any], today: date) -> Reviews:
+    """Care plans (their latest agreed version) and safety plans (their last review), and how many
+    are overdue today by the caseload's rules, counted by the database: each against the last day
+    from which its yearly review is due (``last_day_due_by``)."""
+    connection = db.session.connection()
+    latest_versions = (
+        select(CarePlan.next_review_on, func.max(CarePlanVersion.agreed_at).label("agreed_at"))
+        .join(CarePlanVersion, CarePlanVersion.care_plan_id == CarePlan.id)
+        .where(CarePlan.service_user_id.in_(in_team)).group_by(CarePlan.id, CarePlan.next_review_on).subquery())
+    agreed_on_or_before = last_day_due_by(today - timedelta(days=1), CARE_PLAN_REVIEW_MONTHS)  # due before today
+    care_plans, care_plans_overdue = connection.execute(select(func.count(), _how_many(or_(
+        latest_versions.c.next_review_on < today,
+        latest_versions.c.agreed_at < _start_of(agreed_on_or_before + timedelta(days=1)))))).one()
+    reviewed_on_or_before = last_day_due_by(today, SAFETY_PLAN_REVIEW_MONTHS)  # due today or before
+    safety_plans, safety_plans_overdue = connection.execute(select(func.count(), _how_many(or_(
+        SafetyPlan.reviewed_on <= reviewed_on_or_before,
+        and_(SafetyPlan.reviewed_on.is_(None),
+             SafetyPlan.created_at < _start_of(reviewed_on_or_before + timedelta(days=1))),
+    ))).where(SafetyPlan.service_user_id.in_(in_team))).one()
+    return Reviews(care_plans, care_plans_overdue, safety_plans, safety_plans_overdue)
 
 
 def _in_order(groups: dict[str, outcome_rules.Outcomes], order: tuple[str, ...]) -> dict[str, outcome_rules.Outcomes]:
@@ -148,31 +208,10 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
 
     rows = connection.execute(
         select(ServiceUser.id, ServiceUser.given_name, ServiceUser.preferred_name, ServiceUser.family_name,
-               ServiceUser.key_worker_id, StaffMember.name, ServiceUser.date_of_birth, ServiceUser.gender,
-               ServiceUser.ethnic_category, CarePathway.name.label("pathway"))
-        .outerjoin(StaffMember, StaffMember.id == ServiceUser.key_worker_id)
-        .outerjoin(CarePathway, CarePathway.id == ServiceUser.care_pathway_id).where(*counted)
+               ServiceUser.key_worker_id).where(*counted)
     ).all()
     names = {row.id: f"{row.preferred_name or row.given_name} {row.family_name}" for row in rows}
-    band, gender, ethnic = outcome_rules.age_band, outcome_rules.gender_group, outcome_rules.ethnic_group
-    groupings: dict[str, dict[int, str]] = dict(zip(GROUPINGS, (  # person id → group, for each grouping
-        {row.id: row.name or "" for row in rows},
-        {row.id: row.pathway or "" for row in rows},
-        {row.id: band(row.date_of_birth, end) for row in rows},
-        {row.id: gender(row.gender) for row in rows},
-        {row.id: ethnic(row.ethnic_category) for row in rows},
-    ), strict=True))
-
-    plans: dict[int, tuple[date | None, date]] = {}
-    for su, next_review_on, agreed_at in connection.execute(
-        select(CarePlan.service_user_id, CarePlan.next_review_on, func.max(CarePlanVersion.agreed_at))
-        .join(CarePlanVersion, CarePlanVersion.care_plan_id == CarePlan.id)
-        .where(CarePlan.service_user_id.in_(in_team)).group_by(CarePlan.service_user_id, CarePlan.next_review_on)
-    ).all():
-        plans[su] = (next_review_on, agreed_at.date())
-    safety = {su: reviewed_on or created_at.date() for su, reviewed_on, created_at in connection.execute(
-        select(SafetyPlan.service_user_id, SafetyPlan.reviewed_on, SafetyPlan.created_at)
-        .where(SafetyPlan.service_user_id.in_(in_team))).all()}
+    reviews = _reviews(in_team, today)
 
     completed = dict.fromkeys(MEASURES, 0)
     for instrument_id, count in connection.execute(
@@ -195,10 +234,9 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
 
     months = no_activity_months()
     quiet_since = months_before(end, months)
-    last_plan = {su: agreed_on for su, (_, agreed_on) in plans.items() if agreed_on <= end}
-    no_activity = _no_activity(in_team, names, last_plan, _start_of(quiet_since + timedelta(days=1)), until)
+    no_activity = _no_activity(in_team, names, _start_of(quiet_since + timedelta(days=1)), until)
 
-    overall, by = outcomes.outcomes_for(in_team, list(names), start, end, groupings)
+    overall, by = outcomes.outcomes_for(_groups(counted, end), GROUPINGS, start, end)
     by["key_worker"].pop("", None)  # people without a key worker are counted in the team's figures only
 
     return Dashboard(
@@ -207,10 +245,8 @@ def team_dashboard(user: User, start: date, end: date, today: date, teams: Seque
         start=start, end=end, people=len(names),
         no_key_worker=sorted((Person(row.id, names[row.id]) for row in rows if row.key_worker_id is None),
                              key=lambda person: person.name),
-        care_plan_overdue=sum(care_plan_review_due_on(*plan) < today for plan in plans.values()),
-        no_care_plan=len(names.keys() - plans.keys()),
-        safety_plan_overdue=sum(months_after(last, SAFETY_PLAN_REVIEW_MONTHS) <= today for last in safety.values()),
-        no_safety_plan=len(names.keys() - safety.keys()),
+        care_plan_overdue=reviews.care_plan_overdue, no_care_plan=len(names) - reviews.with_care_plan,
+        safety_plan_overdue=reviews.safety_plan_overdue, no_safety_plan=len(names) - reviews.with_safety_plan,
         completed=completed, deferred=deferred, declined=declined,
         outcomes=overall, outcomes_by_key_worker=by["key_worker"], outcomes_by_pathway=by["pathway"],
         outcomes_by_age_band=_in_order(by["age_band"], (*outcome_rules.AGE_BANDS, "unknown")),

@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, case, delete, event, func, insert, inspect, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, case, delete, event, func, insert, inspect, or_, select
 from sqlalchemy.orm import Session
 
+from portal import outcome_rules
 from portal.extensions import db
 from portal.models import Goal, GoalRating, GoalStatus, MeasureResponse, OutcomeSeries, ResponseStatus
 
@@ -148,27 +149,41 @@ def keep_in_step() -> None:
         event.listen(Session, "after_flush", _after_flush)
 
 
-def changes(people: Any, start: date, end: date, min_days: int) -> dict[str, dict[int, float]] | None:
-    """``outcome_rules.changes_by_person`` for ``people`` (a select of service user ids), worked out
-    by the database from this table: instrument id → person id → change, for everyone with that
-    measure paired in the period. None when the table cannot answer for a period ending on ``end``
-    (a series' latest point is after it: a period in the past), and the caller reads the scores."""
-    connection = db.session.connection()
-    if connection.scalar(select(OutcomeSeries.id).where(OutcomeSeries.service_user_id.in_(people),
-                                                        OutcomeSeries.latest_on > end).limit(1)) is not None:
-        return None
-    instruments = (*SCORE_KEYS, "gbo")
-    found: dict[str, dict[int, float]] = {instrument_id: {} for instrument_id in instruments}
+def answers_for(people: Any, end: date) -> bool:
+    """Whether the table can answer for ``people`` (a select of service user ids) and a period
+    ending on ``end``: not when a series' latest point is after it (a period in the past), and the
+    caller reads the scores instead."""
+    return db.session.connection().scalar(
+        select(OutcomeSeries.id).where(OutcomeSeries.service_user_id.in_(people), OutcomeSeries.latest_on > end)
+        .limit(1)) is None
+
+
+def paired_changes(people: Any, start: date, end: date, min_days: int) -> Select[Any]:
+    """One row a person of ``people`` with a measure paired in the period: their id, then each
+    measure's change in ``outcome_rules.INSTRUMENTS`` order (NULL where not paired; for GBO the
+    mean over their paired goals). Only for a period ``answers_for`` says it can."""
     change = OutcomeSeries.latest_score - OutcomeSeries.first_score
-    for person_id, *by_instrument in connection.execute(  # one row a person, one column a measure
+    return (
         select(OutcomeSeries.service_user_id,
-               *(func.avg(case((OutcomeSeries.instrument_id == instrument, change))) for instrument in instruments))
+               *(func.avg(case((OutcomeSeries.instrument_id == instrument, change))).label(instrument)
+                 for instrument in outcome_rules.INSTRUMENTS))
         .where(OutcomeSeries.service_user_id.in_(people), OutcomeSeries.points > 1,
                OutcomeSeries.latest_on >= start, OutcomeSeries.latest_on <= end,
                OutcomeSeries.days_apart >= min_days)
         .group_by(OutcomeSeries.service_user_id)
-    ).all():  # all at once: a fetch a row costs more than the query
-        for instrument_id, value in zip(instruments, by_instrument, strict=True):
+    )
+
+
+def changes(people: Any, start: date, end: date, min_days: int) -> dict[str, dict[int, float]] | None:
+    """``outcome_rules.changes_by_person`` for ``people`` (a select of service user ids), worked out
+    by the database from this table: instrument id → person id → change, for everyone with that
+    measure paired in the period. None when the table cannot answer (``answers_for``)."""
+    if not answers_for(people, end):
+        return None
+    found: dict[str, dict[int, float]] = {instrument_id: {} for instrument_id in outcome_rules.INSTRUMENTS}
+    rows = db.session.connection().execute(paired_changes(people, start, end, min_days)).all()
+    for person_id, *by_instrument in rows:
+        for instrument_id, value in zip(outcome_rules.INSTRUMENTS, by_instrument, strict=True):
             if value is not None:  # a measure not paired: no series of it counted
-                found[instrument_id][person_id] = round(float(value), 2)
+                found[instrument_id][person_id] = float(value)
     return found
