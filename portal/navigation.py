@@ -25,6 +25,17 @@ _NAV: dict[Role, list[tuple[str, Any]]] = {
 }
 
 
+def current_item(user: Any) -> str | None:
+    """The endpoint of the menu item for this page, if it has one: with the person's role and the
+    language, all the header's menu depends on (the layout keeps the header by them)."""
+    endpoint = request.endpoint
+    if endpoint == "public.get_help" or (
+        user and user.is_authenticated and any(item == endpoint for item, _ in _NAV.get(user.role, []))
+    ):
+        return endpoint
+    return None
+
+
 def navigation_for(user: Any) -> list[dict[str, Any]]:
     if not user or not user.is_authenticated:
         return []

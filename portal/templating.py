@@ -39,7 +39,7 @@ def configure_jinja(app: Flask) -> None:
         get_locale=get_locale,
     )
     from portal import charts
-    from portal.navigation import navigation_for
+    from portal.navigation import current_item, navigation_for
 
     app.jinja_env.globals["charts"] = charts
     # For the layout and components/language.html (imported macros see globals, not the context):
@@ -48,6 +48,7 @@ def configure_jinja(app: Flask) -> None:
     app.jinja_env.filters["text_direction"] = languages.direction
 
     app.jinja_env.globals["navigation_for"] = navigation_for
+    app.jinja_env.globals["navigation_current"] = current_item
     app.jinja_env.globals["form_token_input"] = token_input
     app.jinja_env.filters["nhs_number"] = format_nhs_number
     app.jinja_env.filters["gender_words"] = equality.gender_words

@@ -119,7 +119,10 @@ def test_signed_out_pages_and_other_roles_render_the_same_from_the_cache(
     person = factories.create_service_user(key_worker.team, key_worker, given_name="Dai <i>", family_name="O'Hara")
     db.session.commit()
     timeline = f"/staff/service-users/{person.id}/timeline"  # "Back to Dai <i> O'Hara": a name in the back link
-    for url, user in (("/login", None), ("/help", None), ("/staff/", key_worker.user), ("/staff/", team_lead.user),
+    # One after another with one cache: each page's menu marks its own item (Duty, then the caseload,
+    # then nothing), and the language form sends each back to its own page, escaped.
+    for url, user in (("/login", None), ("/help", None), ("/staff/duty", key_worker.user), ("/staff/", key_worker.user),
+                      ("/staff/", team_lead.user), ("/staff/?q=%22%3E%3Cb%3E&show=all", team_lead.user),
                       (timeline, key_worker.user)):
         client = app.test_client() if user is None else sign_in(app.test_client(), user)
         uncached, cached = _page_twice(app, client, url)
