@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import MutableMapping
+from typing import Any
+
 from flask import Flask, g
+from flask.templating import Environment
 from flask_babel import get_locale
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
 
@@ -16,7 +21,23 @@ from portal.presenters import equality
 from portal.render_cache import init_render_cache
 
 
+class _Globals(ChainMap[str, Any]):
+    """A template's globals: its own over the environment's, as Jinja makes them, but with a set
+    for keys. Each ``{% from … import … %}`` of a macro file (a dozen a page) takes the importing
+    page's global names away from these keys; a ChainMap answers each name in Python, a set in C
+    (issue 18: a tenth of a question page's time)."""
+
+    def keys(self) -> set[str]:  # type: ignore[override]
+        return set().union(*self.maps)
+
+
+class PortalEnvironment(Environment):
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return _Globals({} if d is None else d, self.globals)
+
+
 def configure_jinja(app: Flask) -> None:
+    app.jinja_environment = PortalEnvironment
     # Flask only autoescapes ".html" names; the NHS.UK macros are ".jinja" files, so
     # autoescape must be on for every template or text passed to a macro comes out raw.
     app.jinja_options = {
