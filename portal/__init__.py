@@ -42,7 +42,7 @@ def _init_extensions(app: Flask) -> None:
     from portal import caseload_tokens
     from portal.auth_session import init_login
     from portal.extensions import babel, csrf, db, limiter, migrate
-    from portal.i18n import select_locale
+    from portal.i18n import init_wtforms_messages, select_locale
     from portal.services.outcome_series import keep_in_step
     from portal.sqlite_settings import init_sqlite
 
@@ -56,6 +56,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories=str(ROOT / "translations")
     )
+    init_wtforms_messages(app)
     init_login(app)
 
 
