@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -55,6 +55,7 @@ from portal.risk_rules import flag_order
 from portal.services import care_plans, carers, caseload_cache, measures, outbox, people, settings
 
 PAGE_SIZE = 50
+RENDERED_PAGES_KEPT = 32  # pages of a kept caseload's list kept as HTML (each "show", sort, page, language)
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ class CaseloadPage:
     page: int
     pages: int
     counts: dict[str, int] = field(default_factory=dict)  # people per "show" choice
+    kept: WorkedOut | None = field(default=None, compare=False, repr=False)  # None: a search, not kept
 
 
 # Months arithmetic ---------------------------------------------------------------------------
@@ -355,11 +357,12 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
     """Everyone in scope with what needs attention, unsorted. A fixed number of queries."""
     conditions = _scope(user, search)
     ids = _ids(conditions)
-    session = db.session
+    db.session.flush()  # what this request changed, for the rows below
+    connection = db.session.connection()  # Core rows: the ORM's handling of each row costs more than the query
     instruments = measures.available_instruments()
     windows = Windows(**settings.caseload_windows())
 
-    people_rows = session.execute(
+    people_rows = connection.execute(
         select(ServiceUser.id, ServiceUser.given_name, ServiceUser.family_name, ServiceUser.preferred_name,
                ServiceUser.nhs_number, ServiceUser.key_worker_id, StaffMember.name,
                CarePathway.goal_review_months, ServiceUser.discharged_on)
@@ -371,20 +374,20 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
         return []
 
     assignments = {
-        (su, inst): due for su, inst, due in session.execute(
+        (su, inst): due for su, inst, due in connection.execute(
             select(MeasureAssignment.service_user_id, MeasureAssignment.instrument_id,
                    func.min(MeasureAssignment.due_on))
             .where(MeasureAssignment.service_user_id.in_(ids), MeasureAssignment.completed_at.is_(None))
             .group_by(MeasureAssignment.service_user_id, MeasureAssignment.instrument_id)
         )
     }
-    started = {(su, inst) for su, inst in session.execute(
+    started = {(su, inst) for su, inst in connection.execute(
         select(MeasureResponse.service_user_id, MeasureResponse.instrument_id).distinct()
         .where(MeasureResponse.service_user_id.in_(ids), MeasureResponse.status == ResponseStatus.IN_PROGRESS,
                MeasureResponse.mode == CompletionMode.SELF)
     )}
     last_done = {
-        (su, inst): _day(at) for su, inst, at in session.execute(
+        (su, inst): _day(at) for su, inst, at in connection.execute(
             select(MeasureResponse.service_user_id, MeasureResponse.instrument_id,
                    func.max(MeasureResponse.submitted_at))
             .where(MeasureResponse.service_user_id.in_(ids), MeasureResponse.status == ResponseStatus.SUBMITTED)
@@ -392,7 +395,7 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
         )
     }
     deferred: dict[tuple[int, str], date] = {}
-    for su, inst, until in session.execute(
+    for su, inst, until in connection.execute(
         select(MeasureDeferral.service_user_id, MeasureDeferral.instrument_id, MeasureDeferral.until)
         .where(MeasureDeferral.service_user_id.in_(ids), MeasureDeferral.until > today)
         .order_by(MeasureDeferral.recorded_at, MeasureDeferral.id)
@@ -400,7 +403,7 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
         deferred[(su, inst)] = until  # the latest recorded wins, as in measures.active_deferral
 
     goals: dict[int, list[GoalFacts]] = defaultdict(list)
-    for su, status, next_review_on, agreed_at, last_rated_at in session.execute(
+    for su, status, next_review_on, agreed_at, last_rated_at in connection.execute(
         select(Goal.service_user_id, Goal.status, Goal.next_review_on, Goal.agreed_at, func.max(GoalRating.rated_at))
         .outerjoin(GoalRating, GoalRating.goal_id == Goal.id)
         .where(Goal.service_user_id.in_(ids), Goal.status.in_((GoalStatus.DRAFT, GoalStatus.ACTIVE)))
@@ -409,7 +412,7 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
         goals[su].append(GoalFacts(status, next_review_on, _day(agreed_at), _day(last_rated_at)))
 
     latest_plan: dict[int, tuple[int, date | None, datetime]] = {}
-    for su, number, next_review_on, agreed_at in session.execute(
+    for su, number, next_review_on, agreed_at in connection.execute(
         select(CarePlan.service_user_id, CarePlanVersion.number, CarePlanVersion.next_review_on,
                CarePlanVersion.agreed_at)
         .join(CarePlanVersion, CarePlanVersion.care_plan_id == CarePlan.id)
@@ -419,7 +422,7 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
             latest_plan[su] = (number, next_review_on, agreed_at)
 
     adjustments: dict[int, list[tuple[datetime, datetime | None]]] = defaultdict(list)
-    for su, updated_at, reviewed_at in session.execute(
+    for su, updated_at, reviewed_at in connection.execute(
         select(CarePlan.service_user_id, CarePlanEntry.updated_at, CarePlanEntry.reviewed_at)
         .join(CarePlanEntry, CarePlanEntry.care_plan_id == CarePlan.id)
         .where(CarePlan.service_user_id.in_(ids), CarePlanEntry.section == Section.ADJUSTMENTS,
@@ -427,11 +430,11 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
     ):
         adjustments[su].append((updated_at, reviewed_at))
 
-    with_safety_plan = set(session.scalars(
+    with_safety_plan = set(connection.scalars(
         select(SafetyPlan.service_user_id).where(SafetyPlan.service_user_id.in_(ids))
     ))
     open_flags: dict[int, dict[str, int]] = defaultdict(lambda: {"urgent": 0, "routine": 0, "overdue": 0})
-    for su, tier, stage, count in session.execute(
+    for su, tier, stage, count in connection.execute(
         select(SafetyFlag.service_user_id, SafetyFlag.tier, SafetyFlag.escalation_stage, func.count())
         .where(SafetyFlag.service_user_id.in_(ids), SafetyFlag.acknowledged_at.is_(None))
         .group_by(SafetyFlag.service_user_id, SafetyFlag.tier, SafetyFlag.escalation_stage)
@@ -451,7 +454,7 @@ def caseload_rows(user: User, today: date, search: str = "") -> list[CaseloadRow
         .group_by(CarerLink.service_user_id)
     )
     sync_problems = {
-        person_id: count for key, count in session.execute(
+        person_id: count for key, count in connection.execute(
             select(OutboxMessage.ordering_key, func.count())
             .where(OutboxMessage.status == OutboxStatus.DEAD,
                    OutboxMessage.ordering_key.in_(select(_ordering_key()).where(*conditions)))
@@ -511,7 +514,7 @@ def flag_items(counts: Mapping[str, int] | None) -> list[Attention]:
 
 
 def _counts(query: Select[*tuple[Any, ...]]) -> dict[int, int]:
-    return {key: int(count) for key, count in db.session.execute(query)}
+    return {key: int(count) for key, count in db.session.connection().execute(query)}
 
 
 def _ordering_key() -> ColumnElement[str]:
@@ -528,6 +531,7 @@ class WorkedOut:
     rows: list[CaseloadRow]
     counts: dict[str, int] = field(default_factory=dict)  # people per "show" choice
     _chosen: dict[tuple[str, str], list[CaseloadRow]] = field(default_factory=dict)
+    _rendered: dict[Hashable, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rows: list[CaseloadRow]) -> WorkedOut:
@@ -537,6 +541,16 @@ class WorkedOut:
         if (show, sort) not in self._chosen:  # two requests at once may both sort: the same result
             self._chosen[(show, sort)] = sort_rows([row for row in self.rows if matches(row, show)], sort)
         return self._chosen[(show, sort)]
+
+    def rendered(self, key: Hashable, render: Callable[[], str]) -> str:
+        """A page of the list as HTML, rendered once per ``key`` (the view's: everything the HTML
+        depends on besides these rows) while these rows are kept."""
+        html = self._rendered.get(key)
+        if html is None:
+            if len(self._rendered) >= RENDERED_PAGES_KEPT:
+                self._rendered.clear()
+            html = self._rendered[key] = render()
+        return html
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -571,6 +585,7 @@ def caseload(user: User, query: CaseloadQuery, today: date) -> CaseloadPage:
         page=page,
         pages=pages,
         counts=dict(worked.counts),
+        kept=None if query.search else worked,
     )
 
 

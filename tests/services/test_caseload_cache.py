@@ -257,3 +257,49 @@ def test_a_pending_message_that_fails_for_now_changes_nothing(north: North) -> N
     assert caseload_tokens.tokens(ServiceUser.team_id == north.person.team_id) == before
     assert db.session.scalar(select(OutboxMessage.status).where(OutboxMessage.id == north.pending.id)) \
         is OutboxStatus.PENDING
+
+
+# The list as HTML, kept with the rows -----------------------------------------------------------------
+
+def _caseload_list(client: Any, url: str, user: Any = None, language: str = "en") -> str:
+    if user is not None:  # a signed-in person's pages are in the language saved on their account
+        user.locale = language
+        db.session.commit()
+    html = client.get(url).get_data(as_text=True)
+    start = html.index('<div id="caseload-results">')
+    table_end = html.find("</table>", start)  # none when nobody is shown
+    return html[start:html.index("</div>", max(start, table_end))]
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_after_each_change_the_kept_caseload_list_is_the_fresh_one(
+    app: Flask, north: North, change: str, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client = sign_in(app.test_client(), north.lead.user)
+    before = _caseload_list(client, "/staff/?show=all")
+    assert _caseload_list(client, "/staff/?show=all") == before  # now kept
+
+    CHANGES[change](north)
+    db.session.commit()
+
+    kept = _caseload_list(client, "/staff/?show=all")
+    monkeypatch.setattr(caseload_cache.kept(), "limit", 0)
+    assert kept == _caseload_list(client, "/staff/?show=all")
+    assert kept != before, "the change should show on the caseload"
+
+
+def test_each_show_sort_page_and_language_of_the_kept_list_is_its_own(
+    app: Flask, north: North, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for _ in range(60):  # two pages of people
+        factories.create_service_user(north.person.team, north.key_worker)
+    db.session.commit()
+    views = [("/staff/", "en"), ("/staff/", "cy"), ("/staff/?page=2", "en"), ("/staff/?show=overdue&sort=due", "en"),
+             ("/staff/?sort=name&page=2", "pl"), ("/staff/?show=safety", "ar")]
+    lead = north.lead.user
+    client = sign_in(app.test_client(), lead)
+    kept = [_caseload_list(client, url, lead, language) for url, language in views * 2]  # again: the kept HTML
+    monkeypatch.setattr(caseload_cache.kept(), "limit", 0)
+    fresh = [_caseload_list(client, url, lead, language) for url, language in views]
+    assert kept == fresh * 2
+    assert len(set(fresh)) == len(views)
