@@ -172,18 +172,3 @@ def paired_changes(people: Any, start: date, end: date, min_days: int) -> Select
                OutcomeSeries.days_apart >= min_days)
         .group_by(OutcomeSeries.service_user_id)
     )
-
-
-def changes(people: Any, start: date, end: date, min_days: int) -> dict[str, dict[int, float]] | None:
-    """``outcome_rules.changes_by_person`` for ``people`` (a select of service user ids), worked out
-    by the database from this table: instrument id → person id → change, for everyone with that
-    measure paired in the period. None when the table cannot answer (``answers_for``)."""
-    if not answers_for(people, end):
-        return None
-    found: dict[str, dict[int, float]] = {instrument_id: {} for instrument_id in outcome_rules.INSTRUMENTS}
-    rows = db.session.connection().execute(paired_changes(people, start, end, min_days)).all()
-    for person_id, *by_instrument in rows:
-        for instrument_id, value in zip(outcome_rules.INSTRUMENTS, by_instrument, strict=True):
-            if value is not None:  # a measure not paired: no series of it counted
-                found[instrument_id][person_id] = float(value)
-    return found

@@ -1,5 +1,7 @@
-"""Loading the series that portal/outcome_rules.py counts: DIALOG quality-of-life means, ReQoL-10
-totals and GBO ratings, for a set of people, in two queries whatever their number."""
+"""Outcomes that count for a set of people (portal/outcome_rules.py): DIALOG quality-of-life
+means, ReQoL-10 totals and GBO ratings, paired and classed, by group. For a period ending today
+the database counts them from ``outcome_series``; for one in the past, the scores are read and
+counted here. A fixed number of queries whatever the number of people."""
 
 from __future__ import annotations
 
@@ -34,16 +36,6 @@ def thresholds() -> dict[str, float]:
 
 def min_days() -> int:
     return int(current_app.config.get("PAIRED_MEASURE_MIN_DAYS", 28))
-
-
-def changes_for(people: Select[Any], start: date, end: date) -> dict[str, dict[int, float]]:
-    """instrument id → person id → change, for everyone with that measure paired in the period
-    (``outcome_rules.changes_by_person``). For a period ending today the database works it out from
-    ``outcome_series``; for one in the past, it is worked out here from the scores."""
-    found = outcome_series.changes(people, start, end, min_days())
-    if found is None:
-        found = outcome_rules.changes_by_person(series_from_scores(people, end), start, end, min_days())
-    return found
 
 
 def series_from_scores(people: Select[Any], end: date) -> dict[str, SeriesByPerson]:
