@@ -99,3 +99,36 @@ def test_team_report_passes_axe_on_a_phone_and_a_desktop(phone: Page, desktop: P
     with desktop.expect_download() as download:
         desktop.get_by_role("link", name="Download these figures (CSV)").click()
     assert download.value.suggested_filename.startswith("team-report-")
+
+
+def test_kept_caseload_menu_and_language_form_on_a_phone(phone: Page, live_server: str, demo: Demo) -> None:
+    """Issue 18 keeps the caseload list's HTML, the header's menu and the language form between
+    requests. On a 320px phone with JavaScript: each filter in place, then back to everyone (the
+    kept list), each passes axe without sideways scrolling; Welsh chosen on a filtered page comes
+    back to that page, filter and all; each page's own menu item is the current one."""
+    sign_in(phone, live_server, "team.lead@example.test")
+    rows = phone.locator("#caseload-results tbody tr")
+    expect(rows).to_have_count(2)
+    for show, people in (("no_key_worker", 1), ("all", 2), ("no_key_worker", 1), ("all", 2)):  # twice: kept
+        phone.get_by_label("Show").select_option(show)
+        phone.get_by_role("button", name="Show people").click()
+        expect(phone).to_have_url(re.compile(rf"show={show}"))
+        expect(rows).to_have_count(people)
+        assert_accessible(phone)
+        assert horizontal_overflow(phone) <= 0
+    expect(phone.locator("[aria-current=page]", has_text="Team")).to_have_count(1)
+
+    phone.goto(f"{live_server}/staff/?show=no_key_worker")
+    phone.locator("button[lang=cy]").click()
+    expect(phone).to_have_url(f"{live_server}/staff/?show=no_key_worker")
+    expect(phone.locator("html")).to_have_attribute("lang", "cy")
+    expect(rows).to_have_count(1)
+    expect(phone.locator("[aria-current=page]", has_text="Tîm")).to_have_count(1)
+    assert_accessible(phone)
+    assert horizontal_overflow(phone) <= 0
+
+    phone.get_by_role("link", name="Dyletswydd").first.click()
+    expect(phone.locator("[aria-current=page]", has_text="Dyletswydd")).to_have_count(1)
+    expect(phone.locator("[aria-current=page]", has_text="Tîm")).to_have_count(0)
+    assert_accessible(phone)
+    assert horizontal_overflow(phone) <= 0
