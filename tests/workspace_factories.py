@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
+from random import Random
 from typing import Any
 
 from sqlalchemy import Engine, event
@@ -150,3 +151,27 @@ def count_queries(engine: Engine | None = None) -> Iterator[Callable[[], int]]:
         yield lambda: len(statements)
     finally:
         event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+def random_scores(rng: Random, person: ServiceUser, now: datetime, *, dialog_eighths: tuple[int, int] = (10, 70),
+                  reqol_totals: tuple[int, int] = (0, 41), superseded_share: float = 0.2,
+                  goal_statuses: tuple[GoalStatus, ...] = (GoalStatus.ACTIVE, GoalStatus.DRAFT)) -> None:
+    """Up to 3 submitted DIALOG and ReQoL-10 responses (DIALOG means in eighths, from
+    ``dialog_eighths``; whole ReQoL-10 totals) and up to 3 goals with 1 to 3 ratings, on random days
+    in the 400 before ``now``: made-up scores for comparing ways of counting outcomes."""
+    for instrument_id in ("dialog", "reqol10"):
+        for _ in range(rng.randrange(4)):
+            score = {"quality_of_life": rng.randrange(*dialog_eighths) / 8} if instrument_id == "dialog" \
+                else {"total": rng.randrange(*reqol_totals)}
+            db.session.add(MeasureResponse(
+                service_user_id=person.id, instrument_id=instrument_id, instrument_version="1",
+                started_by_id=person.user_id, status=ResponseStatus.SUBMITTED,
+                superseded=rng.random() < superseded_share,
+                submitted_at=now - timedelta(days=rng.randrange(400)), scores=score))
+    for _ in range(rng.randrange(4)):
+        goal = Goal(service_user_id=person.id, text="A goal", written_by_id=person.user_id,
+                    owner="service_user", status=rng.choice(goal_statuses))
+        goal.ratings = [GoalRating(rating=rng.randrange(11), rated_by_id=person.user_id, rated_by_role="service_user",
+                                   rated_at=now - timedelta(days=rng.randrange(400)))
+                        for _ in range(rng.randrange(1, 4))]
+        db.session.add(goal)

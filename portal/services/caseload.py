@@ -180,6 +180,17 @@ def months_after(day: date, months: int) -> date:
     return gbo.next_review_date(day, months)
 
 
+def last_day_due_by(day: date, months: int) -> date:
+    """The last day from which a review ``months`` later (``months_after``, which clamps to a
+    month's end) falls on or before ``day``: a plan last reviewed on or before it is due by then."""
+    last = months_before(day, months)
+    while months_after(last, months) > day:
+        last -= timedelta(days=1)
+    while months_after(last + timedelta(days=1), months) <= day:
+        last += timedelta(days=1)
+    return last
+
+
 def _clamped(year: int, month: int, day: int) -> date:
     for candidate in (day, 30, 29, 28):
         try:

@@ -48,7 +48,7 @@ from portal.models import (
 )
 from portal.services import feedback, outcomes, team_leadership
 from portal.services.care_plans import REVIEW_MONTHS_MAX as CARE_PLAN_REVIEW_MONTHS
-from portal.services.caseload import months_after, months_before
+from portal.services.caseload import last_day_due_by, months_before
 from portal.services.safety_plans import REVIEW_MONTHS as SAFETY_PLAN_REVIEW_MONTHS
 
 MEASURES = ("dialog", "reqol10")
@@ -99,17 +99,6 @@ def _end_of(day: date) -> datetime:
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
-
-
-def last_day_due_by(day: date, months: int) -> date:
-    """The last day from which a review ``months`` later (``caseload.months_after``, which clamps to
-    a month's end) falls on or before ``day``: a plan last reviewed on or before it is due by then."""
-    last = months_before(day, months)
-    while months_after(last, months) > day:
-        last -= timedelta(days=1)
-    while months_after(last + timedelta(days=1), months) <= day:
-        last += timedelta(days=1)
-    return last
 
 
 def _how_many(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -172,7 +161,7 @@ class Reviews:
 def _reviews(in_team: Select[Any], today: date) -> Reviews:
     """Care plans (their latest agreed version) and safety plans (their last review), and how many
     are overdue today by the caseload's rules, counted by the database: each against the last day
-    from which its yearly review is due (``last_day_due_by``)."""
+    from which its yearly review is due (``caseload.last_day_due_by``)."""
     connection = db.session.connection()
     latest_versions = (
         select(CarePlan.next_review_on, func.max(CarePlanVersion.agreed_at).label("agreed_at"))

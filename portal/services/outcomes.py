@@ -70,7 +70,7 @@ def outcomes_for(people: Subquery, groupings: Sequence[str], start: date,
     ids = select(people.c.id)
     if outcome_series.answers_for(ids, end):
         by_code = _counted(people, groupings, start, end)
-        return (outcome_rules.outcomes_by_code(by_code.pop(OVERALL, {}).get("", Counter())),
+        return (outcome_rules.outcomes_by_code(by_code.get(OVERALL, {}).get("", Counter())),
                 {name: {group: outcome_rules.outcomes_by_code(counted)
                         for group, counted in sorted(by_code.get(name, {}).items())} for name in groupings})
     kinds = outcome_rules.kinds_of_change(

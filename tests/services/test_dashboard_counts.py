@@ -20,19 +20,15 @@ from portal.models import (
     AuthorRole,
     CarePlan,
     CarePlanVersion,
-    Goal,
-    GoalRating,
     GoalStatus,
-    MeasureResponse,
-    ResponseStatus,
     Role,
     SafetyPlan,
-    ServiceUser,
 )
-from portal.services import dashboard, outcome_series, outcomes
+from portal.services import caseload, outcome_series, outcomes
 from portal.services.caseload import care_plan_review_due_on, months_after
 from portal.services.dashboard import team_dashboard
 from tests import factories
+from tests import workspace_factories as make
 
 GENDERS = ("female", "male", "other", "unknown", "", "M", "Female")
 ETHNIC_CODES = ("A", "b", " C", "D", "H", "J", "M", "N", "P", "R", "s ", "Z", "99", "", "X", "AB")
@@ -47,7 +43,7 @@ def days(start: date, end: date) -> Iterator[date]:
 @pytest.mark.parametrize("months", [1, 6, 12])
 def test_the_last_day_due_is_the_last_day_whose_review_falls_by_then(months: int) -> None:
     for day in days(date(2027, 1, 1), date(2029, 3, 31)):  # a leap year's February and ends of months
-        due_by = dashboard.last_day_due_by(day, months)
+        due_by = caseload.last_day_due_by(day, months)
         assert months_after(due_by, months) <= day
         assert months_after(due_by + timedelta(days=1), months) > day
 
@@ -109,26 +105,6 @@ def test_reviews_overdue_are_counted_as_the_caseload_counts_them(app: Flask, tod
     assert (board.safety_plan_overdue, board.no_safety_plan) == (sum(expected_safety), 60 - len(expected_safety))
 
 
-def _scores(rng: random.Random, person: ServiceUser, now: datetime) -> None:
-    """Random DIALOG and ReQoL-10 scores and goal ratings: DIALOG means in eighths and whole
-    ReQoL-10 totals, so changes often land exactly on a threshold."""
-    for instrument_id in ("dialog", "reqol10"):
-        for _ in range(rng.randrange(4)):
-            score = {"quality_of_life": rng.randrange(8, 57) / 8} if instrument_id == "dialog" \
-                else {"total": rng.randrange(15, 26)}
-            db.session.add(MeasureResponse(
-                service_user_id=person.id, instrument_id=instrument_id, instrument_version="1",
-                started_by_id=person.user_id, status=ResponseStatus.SUBMITTED, superseded=rng.random() < 0.1,
-                submitted_at=now - timedelta(days=rng.randrange(400)), scores=score))
-    for _ in range(rng.randrange(4)):
-        goal = Goal(service_user_id=person.id, text="A goal", written_by_id=person.user_id,
-                    owner="service_user", status=rng.choice((GoalStatus.ACTIVE, GoalStatus.ACTIVE, GoalStatus.DRAFT)))
-        goal.ratings = [GoalRating(rating=rng.randrange(11), rated_by_id=person.user_id, rated_by_role="service_user",
-                                   rated_at=now - timedelta(days=rng.randrange(400)))
-                        for _ in range(rng.randrange(1, 4))]
-        db.session.add(goal)
-
-
 def test_outcomes_counted_by_the_database_are_the_outcomes_counted_person_by_person(
     app: Flask, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -145,7 +121,9 @@ def test_outcomes_counted_by_the_database_are_the_outcomes_counted_person_by_per
         person.care_pathway_id = rng.choice(pathways).id if rng.random() < 0.8 else None
         person.date_of_birth = date(1940, 1, 1) + timedelta(days=rng.randrange(31_000))
         person.gender, person.ethnic_category = rng.choice(GENDERS), rng.choice(ETHNIC_CODES)
-        _scores(rng, person, now)
+        # DIALOG means in eighths, whole ReQoL-10 totals: changes often land exactly on a threshold
+        make.random_scores(rng, person, now, dialog_eighths=(8, 57), reqol_totals=(15, 26), superseded_share=0.1,
+                           goal_statuses=(GoalStatus.ACTIVE, GoalStatus.ACTIVE, GoalStatus.DRAFT))
     db.session.commit()
     today = now.date()
 

@@ -16,16 +16,13 @@ from portal import outcome_rules
 from portal.extensions import db
 from portal.models import (
     Agreement,
-    Goal,
-    GoalRating,
-    GoalStatus,
     MeasureResponse,
     OutcomeSeries,
-    ResponseStatus,
     ServiceUser,
 )
 from portal.services import goals, measures, outcome_series, outcomes
 from tests import factories
+from tests import workspace_factories as make
 
 
 def stored() -> tuple[dict[tuple[int, str], list[Any]], dict[int, tuple[int, list[Any]]]]:
@@ -91,21 +88,7 @@ def test_changes_from_the_table_are_the_changes_from_the_scores(app: Flask) -> N
     now = datetime.now(UTC)
     people = [factories.create_service_user(team) for _ in range(30)]
     for person in people:
-        for instrument_id in ("dialog", "reqol10"):
-            for _ in range(rng.randrange(4)):
-                score = {"quality_of_life": rng.randrange(10, 70) / 8} if instrument_id == "dialog" \
-                    else {"total": rng.randrange(41)}
-                db.session.add(MeasureResponse(
-                    service_user_id=person.id, instrument_id=instrument_id, instrument_version="1",
-                    started_by_id=person.user_id, status=ResponseStatus.SUBMITTED, superseded=rng.random() < 0.2,
-                    submitted_at=now - timedelta(days=rng.randrange(400)), scores=score))
-        for _ in range(rng.randrange(4)):
-            goal = Goal(service_user_id=person.id, text="A goal", written_by_id=person.user_id,
-                        owner="service_user", status=rng.choice((GoalStatus.ACTIVE, GoalStatus.DRAFT)))
-            goal.ratings = [GoalRating(rating=rng.randrange(11), rated_by_id=person.user_id,
-                                       rated_by_role="service_user", rated_at=now - timedelta(days=rng.randrange(400)))
-                            for _ in range(rng.randrange(1, 4))]
-            db.session.add(goal)
+        make.random_scores(rng, person, now)
     db.session.commit()
     everyone = select(ServiceUser.id).where(ServiceUser.team_id == team.id)
     today = now.date()
