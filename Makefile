@@ -18,6 +18,10 @@ help: ## List the commands
 # against its hash; the portal itself cannot be hash-checked, so it goes in last, with nothing else.
 $(BIN)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# pip itself first, at the locked version and hash: an older machine pip (23.2) resolves an
+	# extra (pip-audit's CacheControl[filecache]) to a newer release than the lock's, and refuses it.
+	sed -n '/^pip==/,/^    #/p' requirements.lock > $(VENV)/pip.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(VENV)/pip.lock
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
