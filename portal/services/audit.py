@@ -6,7 +6,7 @@ import contextlib
 
 from flask import current_app, g, has_request_context
 from limits import parse
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from portal.extensions import db, limiter
@@ -21,11 +21,16 @@ REFUSED = "access_refused"
 SUPPRESSED = "access_refused_suppressed"
 
 
+# Written at once on the session's connection: an event is never changed or read back in the same
+# request, and going through the ORM's unit of work cost an autosave a tenth of its time.
+_INSERT_EVENT = insert(AuditEvent)
+
+
 def record(actor_user_id: int | None, action: str, record_type: str = "", record_id: int | None = None) -> None:
-    """Add an audit event to the current transaction. ``action`` is a fixed code, never free text."""
-    db.session.add(
-        AuditEvent(actor_user_id=actor_user_id, action=action, record_type=record_type, record_id=record_id)
-    )
+    """Add an audit event to the current transaction, which commits it with the change it describes
+    or rolls it back with it. ``action`` is a fixed code, never free text."""
+    db.session.connection().execute(_INSERT_EVENT, {"actor_user_id": actor_user_id, "action": action,
+                                                    "record_type": record_type, "record_id": record_id})
 
 
 def record_now(actor_user_id: int | None, action: str, record_type: str = "", record_id: int | None = None) -> None:

@@ -107,7 +107,9 @@ def _require_open(session: CareSession) -> None:
 
 
 def _touch(session: CareSession) -> None:
-    session.revision += 1
+    # Worked out by the database when written, so two changes at once (a note typed on the key
+    # worker's screen while the person answers DIALOG, measures._tell_open_session) both count.
+    session.revision = CareSession.revision + 1
 
 
 def save_notes(user: User, session: CareSession, text: str, *, based_on_version: int) -> None:

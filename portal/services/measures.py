@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.extensions import db
 from portal.instruments import dialog, reqol10, safety
@@ -67,9 +68,14 @@ def asks_more_help(instrument: Instrument) -> bool:
 
 # Loading, scoped to who is asking -------------------------------------------------------
 
+# With its answers, in the same query: every question page reads them. Built once (as
+# auth_session's user query is): each question page and autosave runs it.
+_RESPONSE_WITH_ANSWERS = select(MeasureResponse).options(joinedload(MeasureResponse.answers)).where(
+    MeasureResponse.id == bindparam("response_id"))
+
+
 def own_response(person: ServiceUser, response_id: int) -> MeasureResponse:
-    # With its answers, in the same query: every question page reads them.
-    response = db.session.get(MeasureResponse, response_id, options=[joinedload(MeasureResponse.answers)])
+    response = db.session.execute(_RESPONSE_WITH_ANSWERS, {"response_id": response_id}).unique().scalar_one_or_none()
     if response is None or response.service_user_id != person.id:
         raise NotFound
     instrument_for(response.instrument_id)
@@ -161,16 +167,16 @@ def _save_answer(user: User, response: MeasureResponse, item: Item, value: int |
     if value is not None and value not in item.values:
         raise ValueError(f"{value} is not an answer to item {item.number}")
     answer = next((a for a in response.answers if a.item_code == item.code), None)
+    now = utcnow()
     if answer is None:
         if value is None:
             return safety.NO_CONCERN
-        answer = MeasureAnswer(item_code=item.code, item_number=item.number, value=value)
-        response.answers.append(answer)
-    if value is not None:
-        answer.value = value
-    if more_help is not None:
-        answer.more_help = more_help
-    answer.answered_at = response.updated_at = utcnow()
+        response.answers.append(MeasureAnswer(item_code=item.code, item_number=item.number, value=value,
+                                              more_help=more_help, answered_at=now))
+    else:
+        changes = {"answered_at": now, "value": value, "more_help": more_help}
+        _write_now(answer, {name: given for name, given in changes.items() if given is not None})
+    _write_now(response, {"updated_at": now})
     # Only the answer just given can call for support: once shown, the next questions carry on.
     concern = _safety_check(response) if item.code in SAFETY_ITEM_CODES else safety.NO_CONCERN
     if concern.tier is not None:  # every answer that shows support reaches staff (config.check_risk_settings)
@@ -275,9 +281,25 @@ def _tell_open_session(response: MeasureResponse) -> None:
     """A DIALOG being done while a session is open shows in the session view: its screens (the
     key worker's and the person's phone) see the new revision and refresh."""
     if response.instrument_id == "dialog":
-        db.session.execute(update(CareSession).where(
-            CareSession.service_user_id == response.service_user_id, CareSession.ended_at.is_(None),
-        ).values(revision=CareSession.revision + 1))
+        db.session.connection().execute(_NEXT_SESSION_REVISION, {"person_id": response.service_user_id})
+
+
+def _write_now(loaded: MeasureResponse | MeasureAnswer, values: dict[str, Any]) -> None:
+    """Change a loaded row at once on the session's connection (a plain UPDATE, not the ORM's), and
+    the object to match, as if it had been loaded so. Saving an answer changes nothing a caseload
+    shows (caseload_tokens), and the ORM's unit of work was a fifth of an autosave."""
+    kind = type(loaded)
+    db.session.connection().execute(update(kind).where(kind.id == loaded.id).values(values))
+    for name, value in values.items():
+        set_committed_value(loaded, name, value)
+
+
+# On the session's connection too: an ORM update flushed everything first and worked out which
+# loaded sessions to change, a third of an autosave. No CareSession is loaded on these paths; the
+# session view's own changes add one in the database too (care_sessions._touch), so none is lost.
+_NEXT_SESSION_REVISION = update(CareSession).where(
+    CareSession.service_user_id == bindparam("person_id"), CareSession.ended_at.is_(None),
+).values(revision=CareSession.revision + 1)
 
 
 def _response_message(response: MeasureResponse, person: ServiceUser) -> dict[str, Any]:
