@@ -55,7 +55,6 @@ from portal.risk_rules import flag_order
 from portal.services import care_plans, carers, caseload_cache, measures, outbox, people, settings
 
 PAGE_SIZE = 50
-RENDERED_PAGES_KEPT = 32  # pages of a kept caseload's list kept as HTML (each "show", sort, page, language)
 
 
 @dataclass(frozen=True)
@@ -542,7 +541,7 @@ class WorkedOut:
     rows: list[CaseloadRow]
     counts: dict[str, int] = field(default_factory=dict)  # people per "show" choice
     _chosen: dict[tuple[str, str], list[CaseloadRow]] = field(default_factory=dict)
-    _rendered: dict[Hashable, str] = field(default_factory=dict)
+    html: caseload_cache.KeptHtml = field(default_factory=caseload_cache.KeptHtml)
 
     @classmethod
     def of(cls, rows: list[CaseloadRow]) -> WorkedOut:
@@ -556,12 +555,7 @@ class WorkedOut:
     def rendered(self, key: Hashable, render: Callable[[], str]) -> str:
         """A page of the list as HTML, rendered once per ``key`` (the view's: everything the HTML
         depends on besides these rows) while these rows are kept."""
-        html = self._rendered.get(key)
-        if html is None:
-            if len(self._rendered) >= RENDERED_PAGES_KEPT:
-                self._rendered.clear()
-            html = self._rendered[key] = render()
-        return html
+        return self.html.get(key, render)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -584,14 +578,19 @@ def caseload(user: User, query: CaseloadQuery, today: date) -> CaseloadPage:
     chosen = worked.chosen(query.show, query.sort)
     pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
     page = min(query.page, pages)
-    in_scope = db.session.scalar(select(func.count()).select_from(ServiceUser).where(
-        *_scope(user), ServiceUser.discharged_on.is_(None) if query.show != "discharged"
-        else ServiceUser.discharged_on.is_not(None))) or 0
+    if query.search:
+        in_scope = db.session.scalar(select(func.count()).select_from(ServiceUser).where(
+            *_scope(user), ServiceUser.discharged_on.is_(None) if query.show != "discharged"
+            else ServiceUser.discharged_on.is_not(None))) or 0
+    else:  # the kept rows are everyone in scope: count them rather than ask again
+        in_scope = worked.counts["discharged" if query.show == "discharged" else "all"]
+    # When the scope is the whole team (a team lead's), the rows count its people with no key worker too.
+    team_wide = not query.search and people.scope_key(user)[0] == ServiceUser.team_id.key
     return CaseloadPage(
         rows=chosen[(page - 1) * PAGE_SIZE: page * PAGE_SIZE],
         matching=len(chosen),
         in_scope=in_scope,
-        without_key_worker=people.count_without_key_worker(user),
+        without_key_worker=worked.counts["no_key_worker"] if team_wide else people.count_without_key_worker(user),
         query=replace(query, page=page),
         page=page,
         pages=pages,

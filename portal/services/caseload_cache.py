@@ -82,3 +82,23 @@ def remembered(people: ColumnElement[bool], key: Hashable, work_out: Callable[[]
     if store.limit <= 0:
         return work_out()
     return store.get((key, tokens(people)), work_out)
+
+
+RENDERED_KEPT = 32  # pieces of HTML kept with each kept value (each "show", sort, page, language...)
+
+
+class KeptHtml:
+    """HTML rendered from a kept value, once per key: the key is everything else the HTML depends on
+    (the language, the page, the "show" choice). It goes when the value goes; past ``RENDERED_KEPT``
+    keys it starts again. Two requests at once may both render a key: the same HTML."""
+
+    def __init__(self) -> None:
+        self._html: dict[Hashable, str] = {}
+
+    def get(self, key: Hashable, render: Callable[[], str]) -> str:
+        html = self._html.get(key)
+        if html is None:
+            if len(self._html) >= RENDERED_KEPT:
+                self._html.clear()
+            html = self._html[key] = render()
+        return html

@@ -24,7 +24,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, or_, select
@@ -82,6 +82,8 @@ class TeamReport:
     end: date
     figures: list[Figure]
     reqol_changes: list[Figure]  # one per CHANGE_KEYS, out of everyone with a change
+    # The figures as HTML, per language, while the report is kept (most of a kept report's time).
+    html: caseload_cache.KeptHtml = field(default_factory=caseload_cache.KeptHtml, compare=False, repr=False)
 
     def figure(self, key: str) -> Figure:
         return next(f for f in self.figures + self.reqol_changes if f.key == key)

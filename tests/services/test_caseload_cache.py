@@ -7,6 +7,7 @@ would leave the kept caseload behind."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -303,3 +304,68 @@ def test_each_show_sort_page_and_language_of_the_kept_list_is_its_own(
     fresh = [_caseload_list(client, url, lead, language) for url, language in views]
     assert kept == fresh * 2
     assert len(set(fresh)) == len(views)
+
+
+def test_a_kept_caseload_counts_who_is_in_scope_as_the_database_does(app) -> None:
+    """A kept caseload gives the "in scope" and "no key worker" counts from its rows (a team lead's
+    scope is the team); a search, never kept, asks the database. Each must be what it counts."""
+    team, elsewhere = factories.create_team(), factories.create_team()
+    lead = factories.create_staff(team, Role.TEAM_LEAD)
+    kim, lee = factories.create_staff(team), factories.create_staff(team)
+    for key_worker, discharged in ((kim, False), (kim, True), (lee, False), (None, False), (None, True)):
+        factories.create_service_user(team, key_worker, discharged_on=ago(3) if discharged else None)
+    factories.create_service_user(elsewhere, None)
+
+    def count(*conditions: Any) -> int:
+        return len(db.session.scalars(select(ServiceUser.id).where(*conditions)).all())
+
+    def expected(user: Any, show: str) -> tuple[int, int]:
+        staff = user.staff_member
+        scope = ServiceUser.team_id == team.id if user.role is Role.TEAM_LEAD else ServiceUser.key_worker_id == staff.id
+        discharged = ServiceUser.discharged_on.is_not(None) if show == "discharged" else ServiceUser.discharged_on.is_(None)
+        return (count(scope, discharged),
+                count(ServiceUser.team_id == team.id, ServiceUser.key_worker_id.is_(None), ServiceUser.discharged_on.is_(None)))
+
+    for user in (lead.user, kim.user, lee.user):
+        for show in ("all", "discharged", "no_key_worker", "attention"):
+            for search in ("", "Person"):
+                for _ in range(2):  # worked out, then kept
+                    page = caseload.caseload(user, caseload.CaseloadQuery(search, show, "name", 1), today())
+                    assert (page.in_scope, page.without_key_worker) == expected(user, show), (user.role, show, search)
+    assert expected(lead.user, "all") == (3, 1) and expected(kim.user, "discharged") == (1, 1)
+
+
+# The team report's figures as HTML, kept with the report ---------------------------------------------
+
+def _report_page(client: Any, user: Any, language: str, query: str = "") -> str:
+    user.locale = language
+    db.session.commit()
+    return TOKEN_OR_NONCE.sub("", client.get(f"/staff/team/report{query}").get_data(as_text=True))
+
+
+TOKEN_OR_NONCE = re.compile(r'(name="csrf_token" value|nonce)="[^"]*"|hx-headers=\'[^\']*\'')
+
+
+def test_the_kept_team_report_is_the_fresh_one_in_each_language_and_after_a_change(
+    app: Flask, north: North, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lead = north.lead.user
+    client = sign_in(app.test_client(), lead)
+    views = [("en", ""), ("cy", ""), ("pl", "?start-day=1&start-month=1&start-year=2020"), ("ar", "")]
+    kept = [_report_page(client, lead, language, query) for language, query in views * 2]  # again: kept HTML
+    assert team_report.team_report(lead, *team_report.period(None, None, today())).html._html, "nothing kept as HTML"
+
+    CHANGES["a questionnaire submitted"](north)
+    db.session.commit()
+    changed = _report_page(client, lead, "en")
+
+    monkeypatch.setattr(caseload_cache.kept(), "limit", 0)
+    fresh_changed = _report_page(client, lead, "en")
+    assert changed == fresh_changed
+    assert changed != kept[0], "the new DIALOG should show in the report's figures"
+    monkeypatch.undo()
+    fresh = [_report_page(client, lead, language, query) for language, query in views]
+    monkeypatch.setattr(caseload_cache.kept(), "limit", 0)
+    again = [_report_page(client, lead, language, query) for language, query in views]
+    assert again == fresh
+    assert kept[:4] == kept[4:] and len(set(kept[:4])) == len(views)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, render_template, request
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import ValidationError
 
 from portal import charts
@@ -60,20 +62,34 @@ def _report() -> tuple[ReportPeriodForm, reports.TeamReport]:
 @roles(Role.TEAM_LEAD)
 def team_report() -> str:
     form, report = _report()
-    labels = presenter.report_labels()
     return render_template(
         "staff/team_report.html", form=form if form.errors else None, period_form=form, report=report,
-        labels=labels, csv_args=_period_args(report), reqol_threshold=settings.reqol_reliable_change(),
-        figures_chart=charts.bar_chart(
-            [(i, str(labels[f.key]), f.percent) for i, f in enumerate(report.figures) if f.percent is not None],
-            minimum=0, maximum=100,
-            highlighted={i for i, f in enumerate(report.figures) if f.percent is not None and f.percent < 50},
-        ),
-        changes_chart=charts.bar_chart(
-            [(i, str(labels[f.key]), f.percent) for i, f in enumerate(report.reqol_changes) if f.percent is not None],
-            minimum=0, maximum=100,
-        ),
+        csv_args=_period_args(report), figures=_figures(report),
     )
+
+
+def _figures(report: reports.TeamReport) -> Markup:
+    """The figures, charts and tables: rendered once per language while the report is kept."""
+
+    def render() -> str:
+        labels = presenter.report_labels()
+        return render_template(
+            "staff/_team_report_figures.html", report=report, labels=labels,
+            reqol_threshold=settings.reqol_reliable_change(),
+            figures_chart=charts.bar_chart(
+                [(i, str(labels[f.key]), f.percent) for i, f in enumerate(report.figures) if f.percent is not None],
+                minimum=0, maximum=100,
+                highlighted={i for i, f in enumerate(report.figures) if f.percent is not None and f.percent < 50},
+            ),
+            changes_chart=charts.bar_chart(
+                [(i, str(labels[f.key]), f.percent) for i, f in enumerate(report.reqol_changes)
+                 if f.percent is not None],
+                minimum=0, maximum=100,
+            ),
+        )
+
+    key = (str(get_locale()), settings.reqol_reliable_change())
+    return Markup(report.html.get(key, render))  # nosec B704 # the template's autoescaped output
 
 
 @bp.get("/team/report.csv")
