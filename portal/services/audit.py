@@ -34,9 +34,17 @@ def record(actor_user_id: int | None, action: str, record_type: str = "", record
 
 
 def record_now(actor_user_id: int | None, action: str, record_type: str = "", record_id: int | None = None) -> None:
-    """Audit something that changes nothing else (a sign-in, a record viewed)."""
+    """Audit something that changes nothing else (a sign-in, a record viewed), committed at once.
+
+    What the request has loaded stays loaded: read in this request, it is as current as before
+    the commit, and expiring it made a person's page read the person and the signed-in account again."""
     record(actor_user_id, action, record_type, record_id)
-    db.session.commit()
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def record_refusal(actor_user_id: int | None, address: str, record_type: str) -> None:

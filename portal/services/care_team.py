@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from portal.care_team_roles import OTHER, CareTeamRole
@@ -143,15 +143,19 @@ def remove_member(user: User, person: ServiceUser, member_id: int, reason: str,
     return member
 
 
+# Built once (as handover's): the staff home page asks on every visit.
+_CARE_TEAMS_FOR = (
+    select(CareTeamMember).join(ServiceUser, ServiceUser.id == CareTeamMember.service_user_id)
+    .where(CareTeamMember.staff_member_id == bindparam("staff_id"), CareTeamMember.removed_at.is_(None),
+           ServiceUser.discharged_on.is_(None))
+    .options(joinedload(CareTeamMember.service_user))
+    .order_by(ServiceUser.family_name, ServiceUser.given_name, ServiceUser.id)
+)
+
+
 def care_teams_for(user: User) -> list[CareTeamMember]:
     """The people whose care team this member of staff is in now (not discharged), by name."""
-    staff = people.staff_member_of(user)
-    return list(db.session.scalars(
-        select(CareTeamMember).join(ServiceUser, ServiceUser.id == CareTeamMember.service_user_id)
-        .where(CareTeamMember.staff_member_id == staff.id, CareTeamMember.removed_at.is_(None),
-               ServiceUser.discharged_on.is_(None))
-        .options(joinedload(CareTeamMember.service_user))
-        .order_by(ServiceUser.family_name, ServiceUser.given_name, ServiceUser.id)))
+    return list(db.session.scalars(_CARE_TEAMS_FOR, {"staff_id": people.staff_member_of(user).id}))
 
 
 def roles_of(person: ServiceUser) -> dict[int, str]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import bindparam, case, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
@@ -215,17 +215,22 @@ def history(person: ServiceUser) -> list[KeyWorkerAssignment]:
 
 # Handover notes the new key worker has not read yet -----------------------------------------------
 
+# Built once: the staff home page asks on every visit (a statement made afresh has its cache key
+# worked out afresh, about as long as running it).
+_HANDOVERS_TO_READ = (
+    select(KeyWorkerAssignment).join(ServiceUser, ServiceUser.id == KeyWorkerAssignment.service_user_id)
+    .where(KeyWorkerAssignment.key_worker_id == bindparam("staff_id"), KeyWorkerAssignment.read_at.is_(None),
+           KeyWorkerAssignment.handover_note != "", ServiceUser.key_worker_id == bindparam("staff_id"))
+    .options(joinedload(KeyWorkerAssignment.service_user), joinedload(KeyWorkerAssignment.previous_key_worker))
+    .order_by(KeyWorkerAssignment.recorded_at, KeyWorkerAssignment.id)
+)
+
+
 def handovers_to_read(user: User) -> list[KeyWorkerAssignment]:
     """Handovers to this member of staff, with a note, for people they are still key worker for,
     that they have not confirmed reading; oldest first."""
     staff = people.staff_member_of(user)
-    return list(db.session.scalars(
-        select(KeyWorkerAssignment).join(ServiceUser, ServiceUser.id == KeyWorkerAssignment.service_user_id)
-        .where(KeyWorkerAssignment.key_worker_id == staff.id, KeyWorkerAssignment.read_at.is_(None),
-               KeyWorkerAssignment.handover_note != "", ServiceUser.key_worker_id == staff.id)
-        .options(joinedload(KeyWorkerAssignment.service_user), joinedload(KeyWorkerAssignment.previous_key_worker))
-        .order_by(KeyWorkerAssignment.recorded_at, KeyWorkerAssignment.id)
-    ))
+    return list(db.session.scalars(_HANDOVERS_TO_READ, {"staff_id": staff.id}))
 
 
 def _addressed_to(user: User, assignment_id: int) -> KeyWorkerAssignment:
