@@ -65,8 +65,27 @@ def render_cache() -> RenderCache:
     return cache
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def _text(value: Any) -> str:
+    """A value as text for a key. Strings, whole numbers, True/False and None, and tuples and dicts
+    of them (nearly every value here) by their repr: quicker than JSON, and as distinct ("1", "True"
+    and "'1'" apart). Anything else as JSON."""
+    if _is_plain(value):
+        return repr(value)
     return json.dumps(value, sort_keys=True, default=str)
+
+
+def _is_plain(value: Any) -> bool:
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is tuple:
+        return all(_is_plain(item) for item in value)
+    if kind is dict:
+        return all(type(key) is str and _is_plain(item) for key, item in value.items())
+    return False
 
 
 def field_key(macro: str, field: Any, options: dict[str, Any]) -> Hashable:

@@ -303,11 +303,15 @@ def new_contributions_for(staff_user: User) -> list[CarerContribution]:
     ))
 
 
+_COUNT_NEW_CONTRIBUTIONS = people.ByScope(lambda in_scope: select(func.count(CarerContribution.id)).where(
+    CarerContribution.service_user_id.in_(select(ServiceUser.id).where(in_scope)),
+    CarerContribution.acknowledged_at.is_(None),
+))
+
+
 def count_new_contributions_for(staff_user: User) -> int:
     """How many ``new_contributions_for`` would list (for the staff home page), without loading them."""
-    return db.session.scalar(
-        _new_contributions(staff_user).with_only_columns(func.count(CarerContribution.id))
-    ) or 0
+    return db.session.scalar(*_COUNT_NEW_CONTRIBUTIONS.for_user(staff_user)) or 0
 
 
 def contributions_for_staff(user: User, person: ServiceUser) -> list[CarerContribution]:

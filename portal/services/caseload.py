@@ -610,16 +610,19 @@ class OpenFlag:
     stage: int = 0
 
 
+_OPEN_FLAGS = people.ByScope(lambda in_scope: (
+    select(SafetyFlag.id, SafetyFlag.service_user_id, ServiceUser.preferred_name, ServiceUser.given_name,
+           ServiceUser.family_name, SafetyFlag.reason, SafetyFlag.raised_at, SafetyFlag.tier,
+           SafetyFlag.escalation_stage)
+    .join(ServiceUser, ServiceUser.id == SafetyFlag.service_user_id)
+    .where(in_scope, SafetyFlag.acknowledged_at.is_(None))
+))
+
+
 def open_flags(user: User) -> list[OpenFlag]:
     """Safety flags nobody has followed up yet, for everyone this member of staff may see: the
     most escalated first, then urgent, then oldest (``risk_rules.flag_order``)."""
-    rows = db.session.execute(
-        select(SafetyFlag.id, SafetyFlag.service_user_id, ServiceUser.preferred_name, ServiceUser.given_name,
-               ServiceUser.family_name, SafetyFlag.reason, SafetyFlag.raised_at, SafetyFlag.tier,
-               SafetyFlag.escalation_stage)
-        .join(ServiceUser, ServiceUser.id == SafetyFlag.service_user_id)
-        .where(*_scope(user), SafetyFlag.acknowledged_at.is_(None))
-    )
+    rows = db.session.execute(*_OPEN_FLAGS.for_user(user))
     flags = [OpenFlag(id_, su, f"{preferred or given} {family}", reason, raised_at, tier.value, stage)
              for id_, su, preferred, given, family, reason, raised_at, tier, stage in rows]
     return sorted(flags, key=lambda f: flag_order(f.stage, f.tier, f.raised_at, f.id))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.models import (
@@ -144,15 +144,19 @@ def _date(value: Any) -> date | None:
 # --- the key worker's checks -------------------------------------------------------------------------
 
 
+# Built once for each of the two scopes: the staff home page asks on every visit.
+_OPEN_CHECKS = {
+    scope.key: select(IdentityCheck).join(ServiceUser, IdentityCheck.service_user_id == ServiceUser.id)
+    .where(IdentityCheck.resolved_at.is_(None), scope == bindparam("scope")).order_by(IdentityCheck.created_at)
+    for scope in (ServiceUser.team_id, ServiceUser.key_worker_id)
+}
+
+
 def open_checks_for(staff: StaffMember, team_lead: bool) -> list[IdentityCheck]:
     """Open checks for people this worker keys (a team lead: everyone in the team)."""
-    query = (select(IdentityCheck).join(ServiceUser, IdentityCheck.service_user_id == ServiceUser.id)
-             .where(IdentityCheck.resolved_at.is_(None)).order_by(IdentityCheck.created_at))
     if team_lead:
-        query = query.where(ServiceUser.team_id == staff.team_id)
-    else:
-        query = query.where(ServiceUser.key_worker_id == staff.id)
-    return list(db.session.scalars(query))
+        return list(db.session.scalars(_OPEN_CHECKS["team_id"], {"scope": staff.team_id}))
+    return list(db.session.scalars(_OPEN_CHECKS["key_worker_id"], {"scope": staff.id}))
 
 
 def record_checks_seen(viewer_user_id: int, checks: list[IdentityCheck]) -> None:

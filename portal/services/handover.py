@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, case, exists, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.extensions import db
 from portal.models import AssignmentSource, KeyWorkerAssignment, Role, ServiceUser, StaffMember, User
@@ -61,14 +61,19 @@ def _team_lead(user: User) -> StaffMember:
     return staff
 
 
+# With their accounts (the page links to each one's email), built once: a key worker's home page
+# asks whenever someone in the team has no key worker.
+_TEAM_LEADS = (
+    select(StaffMember).join(User, User.id == StaffMember.user_id)
+    .where(StaffMember.team_id == bindparam("team_id"), User.role == Role.TEAM_LEAD, User.active.is_(True))
+    .options(contains_eager(StaffMember.user))
+    .order_by(StaffMember.name)
+)
+
+
 def team_leads_for(user: User) -> list[StaffMember]:
     """The team leads of this member of staff's team: who to ask to allocate a key worker."""
-    staff = people.staff_member_of(user)
-    return list(db.session.scalars(
-        select(StaffMember).join(User, User.id == StaffMember.user_id)
-        .where(StaffMember.team_id == staff.team_id, User.role == Role.TEAM_LEAD, User.active.is_(True))
-        .order_by(StaffMember.name)
-    ))
+    return list(db.session.scalars(_TEAM_LEADS, {"team_id": people.staff_member_of(user).team_id}))
 
 
 def key_workers(user: User) -> list[KeyWorkerChoice]:

@@ -11,10 +11,11 @@ member may change is ``may_change``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Executable, ScalarSelect, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from portal.extensions import db
@@ -49,6 +50,25 @@ def scope_key(user: User) -> tuple[str, int]:
     return column.key, value
 
 
+S = TypeVar("S", bound=Executable)
+
+
+class ByScope(Generic[S]):
+    """A statement about the people a member of staff may see, built once for each kind of scope
+    (``staff_scope``'s column) with the scope's value as the bound parameter ``scope``. Pages that
+    every member of staff opens ask these on every visit; a statement made afresh has its cache
+    key worked out afresh, which took about as long as running it."""
+
+    def __init__(self, build: Callable[[ColumnElement[bool]], S]) -> None:
+        self._statements = {column.key: build(column == bindparam("scope"))
+                            for column in (ServiceUser.team_id, ServiceUser.key_worker_id)}
+
+    def for_user(self, user: User) -> tuple[S, dict[str, int]]:
+        """The statement for this member of staff, and the parameters to run it with."""
+        column, value = _scope(user)
+        return self._statements[column.key], {"scope": value}
+
+
 def _visible_to_staff(user: User) -> Select[ServiceUser]:
     return select(ServiceUser).where(staff_scope(user))
 
@@ -69,13 +89,13 @@ def caseload(user: User) -> list[ServiceUser]:
     return list(db.session.scalars(query))
 
 
+_COUNT_WITHOUT_KEY_WORKER = select(func.count()).select_from(ServiceUser).where(
+    ServiceUser.team_id == bindparam("team_id"), ServiceUser.key_worker_id.is_(None),
+    ServiceUser.discharged_on.is_(None))
+
+
 def count_without_key_worker(user: User) -> int:
-    staff = staff_member_of(user)
-    return db.session.scalar(
-        select(func.count()).select_from(ServiceUser)
-        .where(ServiceUser.team_id == staff.team_id, ServiceUser.key_worker_id.is_(None),
-               ServiceUser.discharged_on.is_(None))
-    ) or 0
+    return db.session.scalar(_COUNT_WITHOUT_KEY_WORKER, {"team_id": staff_member_of(user).team_id}) or 0
 
 
 def in_care_team_of(staff: StaffMember) -> ColumnElement[bool]:

@@ -169,3 +169,13 @@ def test_a_report_period_renders_what_was_typed_the_same_from_the_cache(app: Fla
     assert pages[0] == pages[1] == pages[2]
     for value in typed.values():
         assert f'value="{value}"' in pages[0] or not value
+
+
+def test_values_that_render_differently_never_share_a_key() -> None:
+    """Keys take plain values by their repr (quicker than JSON): 1, True and "1" must stay apart."""
+    from portal.render_cache import _text
+
+    values = [1, True, "1", "True", None, "None", 0, False, "", (1,), ("1",), (True,), {"a": 1}, {"a": "1"},
+              {"a": True}, [1], ["1"], 1.0, "it's", 'say "hi"', ("a", ("b", None)), {"a": (1, "2")}]
+    texts = [_text(value) for value in values]
+    assert len(set(texts)) == len(values), texts
