@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Executable, ScalarSelect, Select, bindparam, case, func, or_, select
+from sqlalchemy import ColumnElement, Executable, ScalarSelect, Select, bindparam, case, func, select
 from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from portal.extensions import db
@@ -104,12 +104,25 @@ def in_care_team_of(staff: StaffMember) -> ColumnElement[bool]:
         CareTeamMember.staff_member_id == staff.id, CareTeamMember.removed_at.is_(None)))
 
 
+_IN_CARE_TEAM = select(CareTeamMember.id).where(
+    CareTeamMember.staff_member_id == bindparam("staff_id"), CareTeamMember.service_user_id == bindparam("person_id"),
+    CareTeamMember.removed_at.is_(None)).limit(1)
+
+
+def _in_care_team(staff: StaffMember, service_user_id: int) -> bool:
+    return db.session.scalar(_IN_CARE_TEAM, {"staff_id": staff.id, "person_id": service_user_id}) is not None
+
+
 def service_user_for_staff(user: User, service_user_id: int, *, audit_view: bool = True) -> ServiceUser:
     """The person, if this member of staff is their key worker, leads their team or is in their care
     team now; NotFound otherwise (a removed care team member too)."""
     staff = staff_member_of(user)
-    person = db.session.scalar(select(ServiceUser).where(
-        or_(staff_scope(user), in_care_team_of(staff)), ServiceUser.id == service_user_id))
+    # By primary key, so a page that checks first (staff/care_team_access.py) and then loads the
+    # person asks the database once; the care team, only for someone outside the caseload.
+    person = db.session.get(ServiceUser, service_user_id)
+    column, value = _scope(user)
+    if person is not None and getattr(person, column.key) != value and not _in_care_team(staff, person.id):
+        person = None
     if person is None:
         raise NotFound
     if audit_view:

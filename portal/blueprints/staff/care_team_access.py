@@ -55,6 +55,9 @@ def guard_care_team_members() -> None:
         person = people.service_user_for_staff(current_user, service_user_id, audit_view=False)
     except NotFound:
         return  # not theirs to see: the view answers 404
+    # Held for the request, so the view's own check finds the person loaded (the session keeps
+    # only what something still refers to) and does not ask the database again.
+    g.checked_person = person
     if people.is_key_worker_or_team_lead(current_user, person):
         return
     g.care_team_only = True
