@@ -98,12 +98,6 @@ def count_without_key_worker(user: User) -> int:
     return db.session.scalar(_COUNT_WITHOUT_KEY_WORKER, {"team_id": staff_member_of(user).team_id}) or 0
 
 
-def in_care_team_of(staff: StaffMember) -> ColumnElement[bool]:
-    """Service users whose care team this member of staff is in now."""
-    return ServiceUser.id.in_(select(CareTeamMember.service_user_id).where(
-        CareTeamMember.staff_member_id == staff.id, CareTeamMember.removed_at.is_(None)))
-
-
 _IN_CARE_TEAM = select(CareTeamMember.id).where(
     CareTeamMember.staff_member_id == bindparam("staff_id"), CareTeamMember.service_user_id == bindparam("person_id"),
     CareTeamMember.removed_at.is_(None)).limit(1)
