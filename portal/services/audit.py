@@ -31,6 +31,7 @@ def record(actor_user_id: int | None, action: str, record_type: str = "", record
     or rolls it back with it. ``action`` is a fixed code, never free text."""
     db.session.connection().execute(_INSERT_EVENT, {"actor_user_id": actor_user_id, "action": action,
                                                     "record_type": record_type, "record_id": record_id})
+    note_unsaved_write()
 
 
 def record_now(actor_user_id: int | None, action: str, record_type: str = "", record_id: int | None = None) -> None:
@@ -88,3 +89,10 @@ def _request_left_unsaved_changes() -> bool:
 def _note_unsaved_writes(session: Session, flush_context: object) -> None:
     if has_request_context():
         g.unsaved_writes_in = session.get_transaction()
+
+
+def note_unsaved_write() -> None:
+    """Say this request wrote on the session's connection outside the ORM (its flushes are noted
+    above), so that a refusal rolls the write back rather than committing it with its own event."""
+    if has_request_context():
+        g.unsaved_writes_in = db.session().get_transaction()

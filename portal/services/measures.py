@@ -282,6 +282,7 @@ def _tell_open_session(response: MeasureResponse) -> None:
     key worker's and the person's phone) see the new revision and refresh."""
     if response.instrument_id == "dialog":
         db.session.connection().execute(_NEXT_SESSION_REVISION, {"person_id": response.service_user_id})
+        audit.note_unsaved_write()
 
 
 def _write_now(loaded: MeasureResponse | MeasureAnswer, values: dict[str, Any]) -> None:
@@ -290,6 +291,7 @@ def _write_now(loaded: MeasureResponse | MeasureAnswer, values: dict[str, Any]) 
     shows (caseload_tokens), and the ORM's unit of work was a fifth of an autosave."""
     kind = type(loaded)
     db.session.connection().execute(update(kind).where(kind.id == loaded.id).values(values))
+    audit.note_unsaved_write()
     for name, value in values.items():
         set_committed_value(loaded, name, value)
 

@@ -10,8 +10,8 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.models import AuditEvent, Role, User
-from portal.services import audit
+from portal.models import AuditEvent, MeasureAnswer, Role, User
+from portal.services import audit, measures
 from tests import factories
 from tests.conftest import _empty_tables
 
@@ -64,3 +64,21 @@ def test_a_refusal_is_recorded_on_its_own_and_never_saves_what_the_refused_reque
 
     assert db.session.scalar(select(User).where(User.email == "half-done@example.test")) is None
     assert [row[1:5] for row in _trail()] == [(None, "access_refused", "staff", None)]
+
+
+def test_a_refusal_never_saves_what_the_refused_request_wrote_outside_the_orm(app: Flask) -> None:
+    """An audit event and an answer are written at once on the session's connection, not flushed:
+    a refusal later in the same request must still roll them back, not commit them with its own."""
+    person = factories.create_service_user(key_worker=factories.create_staff())
+    response = measures.start_or_resume(person.user, person, "dialog")
+    first = measures.questions(measures.instrument_for("dialog"))[0]
+    measures.save_answer(person.user, response, first, 3)
+    before = _trail()
+    with app.test_request_context("/me/"):
+        audit.record(person.user.id, "measure_answered", "measure_response", response.id)
+        measures._write_now(response.answers[0], {"value": 6})
+        audit.record_refusal(person.user.id, "203.0.113.9", "staff")
+
+    db.session.expire_all()
+    assert db.session.scalar(select(MeasureAnswer.value).where(MeasureAnswer.response_id == response.id)) == 3
+    assert [row[1:5] for row in _trail()[len(before):]] == [(person.user.id, "access_refused", "staff", None)]
