@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from bs4 import BeautifulSoup
@@ -31,3 +32,14 @@ def check_page(html: str) -> BeautifulSoup:
 
 def error_messages(page: BeautifulSoup) -> list[str]:
     return [" ".join(li.get_text(" ").split()) for li in page.select(".nhsuk-error-summary__list li")]
+
+
+# This request's CSRF token (in forms and in htmx's headers) and script nonce: what differs between
+# two renders of the same page.
+TOKEN = re.compile(r'(name="csrf_token" value="|"X-CSRFToken": ")([^"&]+)')
+NONCE = re.compile(r'nonce="[^"]+"')
+
+
+def without_tokens(html: str) -> str:
+    """The page with this request's token and nonce blanked, to compare two renders of it."""
+    return NONCE.sub('nonce=""', TOKEN.sub(r"\1TOKEN", html))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import (
@@ -38,7 +38,7 @@ from portal.models import (
 )
 from portal.models.base import utcnow
 from portal.oidc.client import Identity
-from portal.services import accounts, audit
+from portal.services import accounts, audit, people
 
 P9 = "P9"
 LEVELS = ("P0", "P5", "P9")
@@ -144,19 +144,16 @@ def _date(value: Any) -> date | None:
 # --- the key worker's checks -------------------------------------------------------------------------
 
 
-# Built once for each of the two scopes: the staff home page asks on every visit.
-_OPEN_CHECKS = {
-    scope.key: select(IdentityCheck).join(ServiceUser, IdentityCheck.service_user_id == ServiceUser.id)
-    .where(IdentityCheck.resolved_at.is_(None), scope == bindparam("scope")).order_by(IdentityCheck.created_at)
-    for scope in (ServiceUser.team_id, ServiceUser.key_worker_id)
-}
+# Built once for each kind of scope (people.ByScope): the staff home page asks on every visit.
+_OPEN_CHECKS = people.ByScope(lambda in_scope: (
+    select(IdentityCheck).join(ServiceUser, IdentityCheck.service_user_id == ServiceUser.id)
+    .where(IdentityCheck.resolved_at.is_(None), in_scope).order_by(IdentityCheck.created_at)
+))
 
 
-def open_checks_for(staff: StaffMember, team_lead: bool) -> list[IdentityCheck]:
-    """Open checks for people this worker keys (a team lead: everyone in the team)."""
-    if team_lead:
-        return list(db.session.scalars(_OPEN_CHECKS["team_id"], {"scope": staff.team_id}))
-    return list(db.session.scalars(_OPEN_CHECKS["key_worker_id"], {"scope": staff.id}))
+def open_checks_for(user: User) -> list[IdentityCheck]:
+    """Open checks for people on this member of staff's caseload (a team lead: everyone in the team)."""
+    return list(db.session.scalars(*_OPEN_CHECKS.for_user(user)))
 
 
 def record_checks_seen(viewer_user_id: int, checks: list[IdentityCheck]) -> None:

@@ -7,7 +7,6 @@ would leave the kept caseload behind."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -38,6 +37,7 @@ from portal.services import caseload, caseload_cache, measures, risk, team_repor
 from tests import factories
 from tests import workspace_factories as make
 from tests.conftest import sign_in
+from tests.pages import without_tokens
 
 
 def today() -> date:
@@ -340,10 +340,7 @@ def test_a_kept_caseload_counts_who_is_in_scope_as_the_database_does(app) -> Non
 def _report_page(client: Any, user: Any, language: str, query: str = "") -> str:
     user.locale = language
     db.session.commit()
-    return TOKEN_OR_NONCE.sub("", client.get(f"/staff/team/report{query}").get_data(as_text=True))
-
-
-TOKEN_OR_NONCE = re.compile(r'(name="csrf_token" value|nonce)="[^"]*"|hx-headers=\'[^\']*\'')
+    return without_tokens(client.get(f"/staff/team/report{query}").get_data(as_text=True))
 
 
 def test_the_kept_team_report_is_the_fresh_one_in_each_language_and_after_a_change(

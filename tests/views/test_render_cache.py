@@ -17,10 +17,9 @@ from portal.instruments.definition import load_in_language
 from portal.render_cache import RenderCache, render_cache
 from tests import factories
 from tests.conftest import sign_in
+from tests.pages import TOKEN, without_tokens
 
 QUESTIONNAIRES = ("dialog", "reqol10")
-TOKEN = re.compile(r'(name="csrf_token" value="|"X-CSRFToken": ")([^"&]+)')
-NONCE = re.compile(r'nonce="[^"]+"')
 
 
 def _states(item: Any, follow_up: str | None) -> list[tuple[str, dict[str, str] | None]]:
@@ -69,10 +68,6 @@ def test_every_question_in_every_state_renders_the_same_from_the_cache(app: Flas
     assert cache.entries, "nothing was kept: the cache is not in use"
 
 
-def _normalised(html: str) -> str:
-    return NONCE.sub('nonce=""', TOKEN.sub(r"\1TOKEN", html))
-
-
 def _page_twice(app: Flask, client: Any, url: str) -> tuple[str, str]:
     cache: RenderCache = app.extensions["render_cache"]
     cache.enabled = False
@@ -98,7 +93,7 @@ def test_a_question_page_for_two_people_holds_only_their_own_name_answer_and_tok
         question = client.post("/me/measures/dialog").headers["Location"]
         client.post(question, data={"answer": answer, "autosave": "1"}, headers={"HX-Request": "true"})
         uncached, cached = _page_twice(app, client, question)
-        assert _normalised(cached) == _normalised(uncached)
+        assert without_tokens(cached) == without_tokens(uncached)
         tokens = {match[1] for match in TOKEN.findall(cached)}
         assert len(tokens) == 1, "the sign-out form and htmx carry this request's token"
         checked = re.findall(r'value="(\d)"[^>]*checked', cached)
@@ -126,7 +121,7 @@ def test_signed_out_pages_and_other_roles_render_the_same_from_the_cache(
                       (timeline, key_worker.user)):
         client = app.test_client() if user is None else sign_in(app.test_client(), user)
         uncached, cached = _page_twice(app, client, url)
-        assert _normalised(cached) == _normalised(uncached), url
+        assert without_tokens(cached) == without_tokens(uncached), url
     assert "Back to Dai &lt;i&gt; O&#39;Hara" in cached
     assert "Dai" not in "".join(app.extensions["render_cache"].entries.values())
 

@@ -11,15 +11,14 @@ from werkzeug.wrappers import Response
 from portal.access import STAFF, roles
 from portal.blueprints.staff import bp
 from portal.htmx import redirect_after_post
-from portal.models import IdentityCheck, Role
+from portal.models import IdentityCheck
 from portal.services import external_identity
 
 
 def _open_checks() -> list[IdentityCheck]:
-    staff = current_user.staff_member
-    if staff is None:
+    if current_user.staff_member is None:
         return []
-    return external_identity.open_checks_for(staff, current_user.role is Role.TEAM_LEAD)
+    return external_identity.open_checks_for(current_user)
 
 
 @bp.get("/identity-checks")
