@@ -8,10 +8,10 @@ the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Boolean, Integer, Update, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -174,9 +174,8 @@ def _save_answer(user: User, response: MeasureResponse, item: Item, value: int |
         response.answers.append(MeasureAnswer(item_code=item.code, item_number=item.number, value=value,
                                               more_help=more_help, answered_at=now))
     else:
-        changes = {"answered_at": now, "value": value, "more_help": more_help}
-        _write_now(answer, {name: given for name, given in changes.items() if given is not None})
-    _write_now(response, {"updated_at": now})
+        _change_answer(answer, value, more_help, now)
+    _write_now(response, _RESPONSE_CHANGED, {"response_id": response.id, "at": now}, updated_at=now)
     # Only the answer just given can call for support: once shown, the next questions carry on.
     concern = _safety_check(response) if item.code in SAFETY_ITEM_CODES else safety.NO_CONCERN
     if concern.tier is not None:  # every answer that shows support reaches staff (config.check_risk_settings)
@@ -285,16 +284,35 @@ def _tell_open_session(response: MeasureResponse) -> None:
         audit.note_unsaved_write()
 
 
-def _write_now(loaded: MeasureResponse | MeasureAnswer, values: dict[str, Any]) -> None:
+def _write_now(loaded: MeasureResponse | MeasureAnswer, statement: Update, parameters: dict[str, Any],
+               **values: Any) -> None:
     """Change a loaded row at once on the session's connection (a plain UPDATE, not the ORM's), and
-    the object to match, as if it had been loaded so. Saving an answer changes nothing a caseload
-    shows (caseload_tokens), and the ORM's unit of work was a fifth of an autosave."""
-    kind = type(loaded)
-    db.session.connection().execute(update(kind).where(kind.id == loaded.id).values(values))
+    the object to match (``values``; None is left as it was), as if it had been loaded so. Saving an
+    answer changes nothing a caseload shows (caseload_tokens), and the ORM's unit of work was a
+    fifth of an autosave."""
+    db.session.connection().execute(statement, parameters)
     audit.note_unsaved_write()
     for name, value in values.items():
-        set_committed_value(loaded, name, value)
+        if value is not None:
+            set_committed_value(loaded, name, value)
 
+
+def _change_answer(answer: MeasureAnswer, value: int | None, more_help: bool | None, at: datetime) -> None:
+    _write_now(answer, _CHANGE_ANSWER, {"answer_id": answer.id, "at": at, "value": value, "more_help": more_help},
+               answered_at=at, value=value, more_help=more_help)
+
+
+# Built once, with bind parameters: an UPDATE built on each call had its cache key worked out
+# again each time, which took five times as long as running it. A value or "more help" not given
+# (None) keeps what was saved.
+_CHANGE_ANSWER = update(MeasureAnswer).where(MeasureAnswer.id == bindparam("answer_id")).values(
+    answered_at=bindparam("at"),
+    value=func.coalesce(bindparam("value", type_=Integer), MeasureAnswer.value),
+    more_help=func.coalesce(bindparam("more_help", type_=Boolean), MeasureAnswer.more_help),
+)
+_RESPONSE_CHANGED = update(MeasureResponse).where(MeasureResponse.id == bindparam("response_id")).values(
+    updated_at=bindparam("at"),
+)
 
 # On the session's connection too: an ORM update flushed everything first and worked out which
 # loaded sessions to change, a third of an autosave. No CareSession is loaded on these paths; the

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
 from portal.models import AuditEvent, MeasureAnswer, Role, User
+from portal.models.base import utcnow
 from portal.services import audit, measures
 from tests import factories
 from tests.conftest import _empty_tables
@@ -76,7 +77,7 @@ def test_a_refusal_never_saves_what_the_refused_request_wrote_outside_the_orm(ap
     before = _trail()
     with app.test_request_context("/me/"):
         audit.record(person.user.id, "measure_answered", "measure_response", response.id)
-        measures._write_now(response.answers[0], {"value": 6})
+        measures._change_answer(response.answers[0], 6, None, utcnow())
         audit.record_refusal(person.user.id, "203.0.113.9", "staff")
 
     db.session.expire_all()
