@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask, url_for
 from flask.testing import FlaskClient
-from sqlalchemy import select, text
+from sqlalchemy import Connection, select, text
 
 from portal import create_app
 from portal.extensions import db, limiter
@@ -70,7 +70,7 @@ def _empty_tables() -> None:
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
     with db.engine.begin() as connection:
         if db.engine.dialect.name == "postgresql":
-            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            _empty_postgresql_tables(connection, tables)
         else:
             for name in tables:
                 guards = connection.execute(text(
@@ -81,6 +81,17 @@ def _empty_tables() -> None:
                 connection.execute(text(f"DELETE FROM {name}"))
                 for guard in guards:
                     connection.execute(text(guard.sql))
+
+
+def _empty_postgresql_tables(connection: Connection, tables: list[str]) -> None:
+    """Only the tables a test filled, children first, and every id sequence back to 1. TRUNCATE of
+    every table made new files for each table and index: a tenth of a second a test, three minutes
+    of the suite. The audit trail is still emptied by TRUNCATE, which fires no row trigger."""
+    filled = set(connection.scalars(text(" UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in tables))))
+    for name in (name for name in tables if name in filled):
+        connection.execute(text(f"TRUNCATE {name}" if name == "audit_event" else f"DELETE FROM {name}"))
+    connection.execute(text("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'"))
 
 
 @pytest.fixture
