@@ -362,7 +362,9 @@ def _run_axe(page: Page, where: str) -> None:
 
 def axe_violations(page: Page) -> list[str]:
     """axe's violations on a page with JavaScript on, one line each (empty when there are none)."""
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    # Only violations are reported: passes and other results are not gathered in detail (axe's
+    # own default, which options given here would otherwise replace; it was half of every check).
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
     return [
         f"- {violation['id']} ({violation['impact']}): {violation['help']} -> "
         + "; ".join(" ".join(node["target"]) for node in violation["nodes"])
@@ -370,16 +372,22 @@ def axe_violations(page: Page) -> list[str]:
     ]
 
 
-def _copy_without_scripts(page: Page, options: dict[str, Any]) -> Page:
-    html = page.content()  # the DOM as it is now (this works with JavaScript off)
-    html = re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.DOTALL | re.IGNORECASE)
-    html = re.sub(r"</?noscript>", "", html, flags=re.IGNORECASE)  # shown when JavaScript is off
+def context_for_copies(page: Page, options: dict[str, Any]) -> BrowserContext:
+    """A context (JavaScript on, for axe and measuring) for copies of ``page`` without its scripts."""
     browser = page.context.browser
     assert browser is not None
     context = browser.new_context(**{**options, "java_script_enabled": True})
     context.set_default_timeout(5_000)
     _watch(context, page.context.portal_watch)  # type: ignore[attr-defined]
-    copy = context.new_page()
+    return context
+
+
+def _copy_without_scripts(page: Page, options: dict[str, Any], context: BrowserContext | None = None) -> Page:
+    """``page`` as it is now, without its scripts, in ``context`` or a new one of its own."""
+    html = page.content()  # the DOM as it is now (this works with JavaScript off)
+    html = re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.DOTALL | re.IGNORECASE)
+    html = re.sub(r"</?noscript>", "", html, flags=re.IGNORECASE)  # shown when JavaScript is off
+    copy = (context or context_for_copies(page, options)).new_page()
     url = page.url
     copy.route(
         lambda requested: requested == url,
