@@ -363,7 +363,7 @@ def _run_axe(page: Page, where: str) -> None:
 def axe_violations(page: Page) -> list[str]:
     """axe's violations on a page with JavaScript on, one line each (empty when there are none)."""
     # Only violations are reported: passes and other results are not gathered in detail (axe's
-    # own default, which options given here would otherwise replace; it was half of every check).
+    # own default, which options given here would otherwise replace; it was a sixth of every check).
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]})
     return [
         f"- {violation['id']} ({violation['impact']}): {violation['help']} -> "
