@@ -336,6 +336,9 @@ def main() -> None:
 
 def run(database_url: str, options: argparse.Namespace) -> None:
     engine_name = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    if options.skip_seed and seeding.seeded_people(database_url) < options.people:
+        raise SystemExit(f"{engine_name}: no seeded trust of {options.people:,} people to reuse (the other "
+                         "benchmarks empty the same database): run without --skip-seed")
     if not options.skip_seed:
         started = time.perf_counter()
         app = seeding.bench_app(database_url)

@@ -30,7 +30,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import Flask  # noqa: E402
-from sqlalchemy import Table, insert, text  # noqa: E402
+from sqlalchemy import Table, create_engine, insert, text  # noqa: E402
+from sqlalchemy.exc import DBAPIError  # noqa: E402
 
 from portal import (
     caseload_tokens,  # noqa: E402
@@ -98,6 +99,20 @@ def reset_schema(app: Flask) -> None:
             Base.metadata.drop_all(connection)
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         upgrade()
+
+
+def seeded_people(database_url: str) -> int:
+    """How many seeded service users the database holds (0 when emptied or never seeded: the other
+    benchmarks reuse ``PORTAL_BENCH_DATABASE_URL`` and leave it otherwise)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.scalar(text(
+                "SELECT count(*) FROM user_account WHERE email LIKE 'su%@bench.test'")) or 0)
+    except DBAPIError:
+        return 0
+    finally:
+        engine.dispose()
 
 
 def _nhs_numbers() -> Iterator[str]:
