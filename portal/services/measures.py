@@ -8,7 +8,7 @@ the same transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Boolean, Integer, Update, bindparam, func, select, update
@@ -174,8 +174,8 @@ def _save_answer(user: User, response: MeasureResponse, item: Item, value: int |
         response.answers.append(MeasureAnswer(item_code=item.code, item_number=item.number, value=value,
                                               more_help=more_help, answered_at=now))
     else:
-        _change_answer(answer, value, more_help, now)
-    _write_now(response, _RESPONSE_CHANGED, {"response_id": response.id, "at": now}, updated_at=now)
+        _write_now(answer, _CHANGE_ANSWER, answered_at=now, value=value, more_help=more_help)
+    _write_now(response, _RESPONSE_CHANGED, updated_at=now)
     # Only the answer just given can call for support: once shown, the next questions carry on.
     concern = _safety_check(response) if item.code in SAFETY_ITEM_CODES else safety.NO_CONCERN
     if concern.tier is not None:  # every answer that shows support reaches staff (config.check_risk_settings)
@@ -284,34 +284,28 @@ def _tell_open_session(response: MeasureResponse) -> None:
         audit.note_unsaved_write()
 
 
-def _write_now(loaded: MeasureResponse | MeasureAnswer, statement: Update, parameters: dict[str, Any],
-               **values: Any) -> None:
-    """Change a loaded row at once on the session's connection (a plain UPDATE, not the ORM's), and
-    the object to match (``values``; None is left as it was), as if it had been loaded so. Saving an
-    answer changes nothing a caseload shows (caseload_tokens), and the ORM's unit of work was a
-    fifth of an autosave."""
-    db.session.connection().execute(statement, parameters)
+def _write_now(loaded: MeasureResponse | MeasureAnswer, statement: Update, **values: Any) -> None:
+    """Run one of the UPDATEs below for a loaded row at once on the session's connection (a plain
+    UPDATE, not the ORM's), and set the object to match (None is left as it was), as if it had been
+    loaded so. Saving an answer changes nothing a caseload shows (caseload_tokens), and the ORM's
+    unit of work was a fifth of an autosave."""
+    db.session.connection().execute(statement, {"row_id": loaded.id, **values})
     audit.note_unsaved_write()
     for name, value in values.items():
         if value is not None:
             set_committed_value(loaded, name, value)
 
 
-def _change_answer(answer: MeasureAnswer, value: int | None, more_help: bool | None, at: datetime) -> None:
-    _write_now(answer, _CHANGE_ANSWER, {"answer_id": answer.id, "at": at, "value": value, "more_help": more_help},
-               answered_at=at, value=value, more_help=more_help)
-
-
-# Built once, with bind parameters: an UPDATE built on each call had its cache key worked out
-# again each time, which took five times as long as running it. A value or "more help" not given
-# (None) keeps what was saved.
-_CHANGE_ANSWER = update(MeasureAnswer).where(MeasureAnswer.id == bindparam("answer_id")).values(
-    answered_at=bindparam("at"),
+# Built once, with bind parameters named as their columns: an UPDATE built on each call had its
+# cache key worked out again each time, which took five times as long as running it. A value or
+# "more help" not given (None) keeps what was saved.
+_CHANGE_ANSWER = update(MeasureAnswer).where(MeasureAnswer.id == bindparam("row_id")).values(
+    answered_at=bindparam("answered_at"),
     value=func.coalesce(bindparam("value", type_=Integer), MeasureAnswer.value),
     more_help=func.coalesce(bindparam("more_help", type_=Boolean), MeasureAnswer.more_help),
 )
-_RESPONSE_CHANGED = update(MeasureResponse).where(MeasureResponse.id == bindparam("response_id")).values(
-    updated_at=bindparam("at"),
+_RESPONSE_CHANGED = update(MeasureResponse).where(MeasureResponse.id == bindparam("row_id")).values(
+    updated_at=bindparam("updated_at"),
 )
 
 # On the session's connection too: an ORM update flushed everything first and worked out which

@@ -347,7 +347,7 @@ def assert_accessible(page: Page) -> None:
         settle(page)
         _run_axe(page, page.url)
         return
-    copy = _copy_without_scripts(page, options)
+    copy = _copy_without_scripts(page, context_for_copies(page, options))
     try:
         _run_axe(copy, f"{page.url} (with JavaScript off)")
     finally:
@@ -382,12 +382,12 @@ def context_for_copies(page: Page, options: dict[str, Any]) -> BrowserContext:
     return context
 
 
-def _copy_without_scripts(page: Page, options: dict[str, Any], context: BrowserContext | None = None) -> Page:
-    """``page`` as it is now, without its scripts, in ``context`` or a new one of its own."""
+def _copy_without_scripts(page: Page, context: BrowserContext) -> Page:
+    """``page`` as it is now, without its scripts, in ``context`` (``context_for_copies``)."""
     html = page.content()  # the DOM as it is now (this works with JavaScript off)
     html = re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.DOTALL | re.IGNORECASE)
     html = re.sub(r"</?noscript>", "", html, flags=re.IGNORECASE)  # shown when JavaScript is off
-    copy = (context or context_for_copies(page, options)).new_page()
+    copy = context.new_page()
     url = page.url
     copy.route(
         lambda requested: requested == url,
@@ -405,7 +405,7 @@ def horizontal_overflow(page: Page, width: int = 320, height: int = 640) -> int:
     """
     options = getattr(page.context, "portal_options", {})
     if not options.get("java_script_enabled", True):
-        copy = _copy_without_scripts(page, options)
+        copy = _copy_without_scripts(page, context_for_copies(page, options))
         try:
             return horizontal_overflow(copy, width, height)
         finally:

@@ -90,7 +90,7 @@ def _check_without_javascript(page: Page, base: str, paths: list[str]) -> list[s
     try:
         for path in paths:
             page.goto(base + path)
-            copy = _copy_without_scripts(page, SMALL_PHONE, copies)
+            copy = _copy_without_scripts(page, copies)
             try:
                 problems += _problems(copy, f"{path} (JavaScript off)")
             finally:

@@ -77,7 +77,7 @@ def test_a_refusal_never_saves_what_the_refused_request_wrote_outside_the_orm(ap
     before = _trail()
     with app.test_request_context("/me/"):
         audit.record(person.user.id, "measure_answered", "measure_response", response.id)
-        measures._change_answer(response.answers[0], 6, None, utcnow())
+        measures._write_now(response.answers[0], measures._CHANGE_ANSWER, answered_at=utcnow(), value=6, more_help=None)
         audit.record_refusal(person.user.id, "203.0.113.9", "staff")
 
     db.session.expire_all()

@@ -47,8 +47,7 @@ def home() -> Response:
             "staff/home.html", flags=caseload.open_flags(current_user), caseload_list=caseload_list,
             new_contributions=carers.count_new_contributions_for(current_user),
             handovers=handover.handovers_to_read(current_user), local_time=risk_presenters.local_time,
-            identity_checks=external_identity.open_checks_for(current_user)
-            if current_user.staff_member else [],
+            identity_checks=external_identity.open_checks_for(current_user),
             team_leads=[] if is_team_lead or not page.without_key_worker else handover.team_leads_for(current_user),
             care_teams=care_team.care_teams_for(current_user), role_of=care_team.role_of,
             **context))

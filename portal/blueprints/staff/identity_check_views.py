@@ -11,20 +11,13 @@ from werkzeug.wrappers import Response
 from portal.access import STAFF, roles
 from portal.blueprints.staff import bp
 from portal.htmx import redirect_after_post
-from portal.models import IdentityCheck
 from portal.services import external_identity
-
-
-def _open_checks() -> list[IdentityCheck]:
-    if current_user.staff_member is None:
-        return []
-    return external_identity.open_checks_for(current_user)
 
 
 @bp.get("/identity-checks")
 @roles(*STAFF)
 def identity_checks() -> str:
-    checks = _open_checks()
+    checks = external_identity.open_checks_for(current_user)
     external_identity.record_checks_seen(current_user.id, checks)
     return render_template("staff/identity_checks.html", checks=checks)
 
@@ -32,7 +25,7 @@ def identity_checks() -> str:
 @bp.post("/identity-checks/<int:check_id>")
 @roles(*STAFF)
 def decide_identity_check(check_id: int) -> Response:
-    check = next((c for c in _open_checks() if c.id == check_id), None)
+    check = next((c for c in external_identity.open_checks_for(current_user) if c.id == check_id), None)
     decision = request.form.get("decision")
     if check is None:
         abort(404)
